@@ -1,0 +1,198 @@
+//! Turning AWS SDK errors into what a user can act on: the AWS error code, its message and
+//! the HTTP status, with any of the data source's secrets scrubbed out.
+
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+use aws_sdk_sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityError;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::settings::Settings;
+
+/// The full source chain of an error on one line.
+pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    DisplayErrorContext(err).to_string()
+}
+
+/// An AWS call that failed, reduced to what a person reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AwsFailure {
+    /// The AWS error code (`SignatureDoesNotMatch`, `AccessDenied`, ...), when known.
+    pub code: Option<String>,
+    /// AWS's message, or the SDK's description of a transport failure.
+    pub message: String,
+    /// The HTTP status, when a response arrived.
+    pub status: Option<u16>,
+}
+
+/// The text between `<tag>` and `</tag>` in an XML error body. AWS-compatible endpoints
+/// (moto among them) nest errors in ways the SDK's parser does not read, so the code and
+/// message are taken straight from the body.
+fn xml_tag<'a>(body: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let start = body.find(&open)? + open.len();
+    let len = body[start..].find(&format!("</{tag}>"))?;
+    Some(body[start..start + len].trim()).filter(|s| !s.is_empty())
+}
+
+/// Infers the code from well-known messages when the endpoint did not send one.
+fn code_from_message(message: &str) -> Option<&'static str> {
+    let m = message.to_ascii_lowercase();
+    if m.contains("signature we calculated does not match") {
+        Some("SignatureDoesNotMatch")
+    } else if m.contains("security token included in the request is invalid") {
+        Some("InvalidClientTokenId")
+    } else if m.contains("security token included in the request is expired") {
+        Some("ExpiredToken")
+    } else if m.contains("not authorized to perform") || m.contains("access denied") {
+        Some("AccessDenied")
+    } else {
+        None
+    }
+}
+
+/// Describes a failed SDK call.
+pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>) -> AwsFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match err {
+        SdkError::ServiceError(ctx) => {
+            let raw = ctx.raw();
+            let body = raw
+                .body()
+                .bytes()
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            let message = ctx
+                .err()
+                .message()
+                .map(str::to_string)
+                .or_else(|| xml_tag(&body, "Message").map(str::to_string))
+                .unwrap_or_else(|| chain(err));
+            let code = ctx
+                .err()
+                .code()
+                .map(str::to_string)
+                .or_else(|| xml_tag(&body, "Code").map(str::to_string))
+                .or_else(|| code_from_message(&message).map(str::to_string));
+            AwsFailure {
+                code,
+                message,
+                status: Some(raw.status().as_u16()),
+            }
+        }
+        other => {
+            let message = chain(other);
+            AwsFailure {
+                code: code_from_message(&message).map(str::to_string),
+                message,
+                status: None,
+            }
+        }
+    }
+}
+
+/// Describes a credential resolution failure, reaching into the STS call behind an
+/// AssumeRole or web identity provider when that is what failed.
+pub fn from_credentials(err: &CredentialsError) -> AwsFailure {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(sdk) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
+            return from_sdk(sdk);
+        }
+        if let Some(sdk) =
+            e.downcast_ref::<SdkError<AssumeRoleWithWebIdentityError, HttpResponse>>()
+        {
+            return from_sdk(sdk);
+        }
+        cur = e.source();
+    }
+    let message = chain(err);
+    AwsFailure {
+        code: code_from_message(&message).map(str::to_string),
+        message,
+        status: None,
+    }
+}
+
+/// Removes the data source's secrets from text that leaves the plugin (AWS messages can echo
+/// request content).
+pub fn scrub(text: &str, settings: Option<&Settings>) -> String {
+    let mut out = text.to_string();
+    if let Some(keys) = settings.and_then(|s| s.keys.as_ref()) {
+        for secret in [Some(&keys.secret_access_key), keys.session_token.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if !secret.expose().is_empty() {
+                out = out.replace(secret.expose(), "[redacted]");
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{parse, RawSettings};
+    use std::collections::HashMap;
+
+    #[test]
+    fn xml_fallback_reads_nested_errors() {
+        let body = "<ErrorResponse><Errors><Error><Code>InvalidClientTokenId</Code><Message>The security token included in the request is invalid.</Message></Error></Errors></ErrorResponse>";
+        assert_eq!(xml_tag(body, "Code"), Some("InvalidClientTokenId"));
+        assert_eq!(
+            xml_tag(body, "Message"),
+            Some("The security token included in the request is invalid.")
+        );
+        assert_eq!(xml_tag(body, "Nope"), None);
+        assert_eq!(xml_tag("<Code></Code>", "Code"), None);
+    }
+
+    #[test]
+    fn codes_from_messages() {
+        assert_eq!(
+            code_from_message(
+                "The request signature we calculated does not match the signature you provided."
+            ),
+            Some("SignatureDoesNotMatch")
+        );
+        assert_eq!(
+            code_from_message(
+                "User: arn:aws:iam::1:user/u is not authorized to perform: sts:AssumeRole"
+            ),
+            Some("AccessDenied")
+        );
+        assert_eq!(code_from_message("connection refused"), None);
+    }
+
+    #[test]
+    fn scrub_removes_secrets() {
+        let secure: HashMap<String, String> = [
+            ("accessKey", "AK"),
+            ("secretKey", "S3CR3T"),
+            ("sessionToken", "T0K"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let s = parse(RawSettings {
+            uid: "u",
+            name: "n",
+            database: "",
+            last_updated_ms: 0,
+            json_data: br#"{"authType":"keys"}"#,
+            secure: &secure,
+        })
+        .unwrap();
+        assert_eq!(
+            scrub("a S3CR3T b T0K", Some(&s)),
+            "a [redacted] b [redacted]"
+        );
+        assert_eq!(scrub("plain", None), "plain");
+    }
+}

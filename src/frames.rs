@@ -1,0 +1,139 @@
+//! Grafana data frames, encoded as Arrow IPC file bytes the way Grafana's Go SDK reads them:
+//! schema metadata `name`, `refId`, `meta`; field metadata `name`, `labels`, `config`.
+//! Labels and config are written together (the Rust SDK 0.5.0 drops labels when a field has
+//! config, which splits multi-dimensional alerts into one instance).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use arrow::array::{Float64Array, TimestampNanosecondArray};
+use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
+use arrow::error::ArrowError;
+use arrow::ipc::writer::FileWriter;
+use arrow::record_batch::RecordBatch;
+use serde_json::Value;
+
+/// One time series frame: a `Time` field and a nullable `Value` field.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeriesFrame {
+    /// Frame name (the series name).
+    pub name: String,
+    /// The query's refId.
+    pub ref_id: String,
+    /// Frame meta as JSON (`executedQueryString`, `custom`, `notices`, ...), if any.
+    pub meta: Option<Value>,
+    /// Timestamps in nanoseconds since the epoch.
+    pub times_ns: Vec<i64>,
+    /// Values; `None` is a gap.
+    pub values: Vec<Option<f64>>,
+    /// Labels on the value field.
+    pub labels: BTreeMap<String, String>,
+    /// Field config on the value field (display name, links), if any.
+    pub value_config: Option<Value>,
+}
+
+fn field(
+    name: &str,
+    data_type: DataType,
+    nullable: bool,
+    labels: Option<&BTreeMap<String, String>>,
+    config: Option<&Value>,
+) -> Field {
+    let mut meta = HashMap::from([("name".to_string(), name.to_string())]);
+    if let Some(l) = labels {
+        meta.insert(
+            "labels".into(),
+            serde_json::to_string(l).unwrap_or_else(|_| "{}".into()),
+        );
+    }
+    if let Some(c) = config {
+        meta.insert("config".into(), c.to_string());
+    }
+    Field::new(name, data_type, nullable).with_metadata(meta)
+}
+
+impl SeriesFrame {
+    /// Encodes the frame as Arrow IPC file bytes.
+    pub fn to_arrow(&self) -> Result<Vec<u8>, ArrowError> {
+        let time_type = DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into()));
+        let mut schema_meta = HashMap::from([
+            ("name".to_string(), self.name.clone()),
+            ("refId".to_string(), self.ref_id.clone()),
+        ]);
+        if let Some(m) = &self.meta {
+            schema_meta.insert("meta".into(), m.to_string());
+        }
+        let schema = Arc::new(
+            Schema::new(vec![
+                field("Time", time_type, false, None, None),
+                field(
+                    "Value",
+                    DataType::Float64,
+                    true,
+                    Some(&self.labels),
+                    self.value_config.as_ref(),
+                ),
+            ])
+            .with_metadata(schema_meta),
+        );
+        let times = TimestampNanosecondArray::from(self.times_ns.clone()).with_timezone("UTC");
+        let values = Float64Array::from(self.values.clone());
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(times), Arc::new(values)])?;
+        let mut buf = Vec::new();
+        {
+            let mut writer = FileWriter::try_new(&mut buf, &schema)?;
+            writer.write(&batch)?;
+            writer.finish()?;
+        }
+        Ok(buf)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::Array;
+    use arrow::ipc::reader::FileReader;
+    use serde_json::json;
+
+    #[test]
+    fn round_trips_with_labels_and_config() {
+        let frame = SeriesFrame {
+            name: "CPUUtilization".into(),
+            ref_id: "A".into(),
+            meta: Some(json!({"custom": {"period": 300, "id": "q1"}})),
+            times_ns: vec![1_000_000_000, 2_000_000_000],
+            values: vec![Some(1.5), None],
+            labels: BTreeMap::from([("InstanceId".to_string(), "i-1".to_string())]),
+            value_config: Some(json!({"displayNameFromDS": "cpu i-1"})),
+        };
+        let bytes = frame.to_arrow().unwrap();
+        let reader = FileReader::try_new(std::io::Cursor::new(bytes), None).unwrap();
+        let schema = reader.schema();
+        assert_eq!(schema.metadata()["refId"], "A");
+        assert_eq!(schema.metadata()["name"], "CPUUtilization");
+        let meta: Value = serde_json::from_str(&schema.metadata()["meta"]).unwrap();
+        assert_eq!(meta["custom"]["period"], 300);
+        let value_field = schema.field(1);
+        assert_eq!(value_field.metadata()["labels"], r#"{"InstanceId":"i-1"}"#);
+        assert_eq!(
+            value_field.metadata()["config"],
+            r#"{"displayNameFromDS":"cpu i-1"}"#
+        );
+        assert!(schema.field(0).metadata().get("labels").is_none());
+        let batches: Vec<_> = reader.map(Result::unwrap).collect();
+        let values = batches[0]
+            .column(1)
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .unwrap();
+        assert_eq!(values.value(0), 1.5);
+        assert!(values.is_null(1));
+        let times = batches[0]
+            .column(0)
+            .as_any()
+            .downcast_ref::<TimestampNanosecondArray>()
+            .unwrap();
+        assert_eq!(times.value(1), 2_000_000_000);
+    }
+}

@@ -1,0 +1,47 @@
+//! Logging in Grafana's hclog JSON format on stderr, with the crates that could print
+//! secrets held at a level where they do not, whatever `RUST_LOG` asks for.
+
+use tracing_subscriber::filter::{Directive, EnvFilter};
+use tracing_subscriber::prelude::*;
+
+/// Crates whose debug and trace output can carry request signatures, session tokens or
+/// credential response bodies (SigV4 canonical requests, HTTP wire logs, STS responses,
+/// profile file parsing). They log at `info` at most.
+const CAPPED: [&str; 14] = [
+    "aws_sigv4",
+    "aws_smithy_runtime",
+    "aws_smithy_runtime_api",
+    "aws_smithy_http_client",
+    "aws_smithy_http",
+    "aws_runtime",
+    "aws_config",
+    "aws_sdk_sts",
+    "aws_sdk_cloudwatch",
+    "hyper",
+    "hyper_util",
+    "h2",
+    "rustls",
+    "tonic",
+];
+
+/// The filter: `RUST_LOG` (default `info`) with the secret-bearing crates capped.
+pub fn filter(rust_log: Option<&str>) -> EnvFilter {
+    let mut filter = rust_log
+        .and_then(|v| EnvFilter::try_new(v).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
+    for target in CAPPED {
+        if let Ok(d) = format!("{target}=info").parse::<Directive>() {
+            filter = filter.add_directive(d);
+        }
+    }
+    filter
+}
+
+/// Installs the global subscriber.
+pub fn init() {
+    let rust_log = std::env::var("RUST_LOG").ok();
+    tracing_subscriber::registry()
+        .with(grafana_plugin_sdk::backend::layer())
+        .with(filter(rust_log.as_deref()))
+        .init();
+}

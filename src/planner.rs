@@ -1,0 +1,745 @@
+//! Query planning (pure): periods, SEARCH expressions built exactly as Grafana builds them,
+//! and the grouping of queries into as few GetMetricData calls as AWS allows.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::query::{MetricQuery, Period, QueryError, QueryKind, RegionSpec};
+use crate::settings::Region;
+
+/// AWS's limit on queries in one GetMetricData call.
+pub const MAX_QUERIES_PER_CALL: usize = 500;
+
+/// Joins the user's label and the per-series dimension values that AWS fills in, so each
+/// series carries its own dimensions back (one alert instance per series).
+pub const LABEL_SEPARATOR: &str = "|&|";
+
+/// A parsed query with the time range Grafana sent for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimedQuery {
+    /// The query.
+    pub query: MetricQuery,
+    /// Range start, ms since the epoch.
+    pub from_ms: i64,
+    /// Range end, ms since the epoch.
+    pub to_ms: i64,
+}
+
+/// What one GetMetricData entry asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Spec {
+    /// A single metric.
+    MetricStat {
+        /// Namespace.
+        namespace: String,
+        /// Metric name.
+        metric_name: String,
+        /// Dimensions, one value each.
+        dimensions: Vec<(String, String)>,
+        /// Statistic.
+        stat: String,
+    },
+    /// A metric math, SEARCH or Metrics Insights expression.
+    Expression(String),
+}
+
+/// One query as it goes to AWS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedQuery {
+    /// Grafana's refId.
+    pub ref_id: String,
+    /// The GetMetricData id.
+    pub id: String,
+    /// What to fetch.
+    pub spec: Spec,
+    /// Period in seconds.
+    pub period: i32,
+    /// The label sent to AWS (user label plus dimension placeholders).
+    pub label: Option<String>,
+    /// Dimension keys whose values come back inside the label, in order.
+    pub label_dimensions: Vec<String>,
+    /// Dimensions known from the query itself (single values).
+    pub fixed_dimensions: BTreeMap<String, String>,
+    /// Whether AWS returns data for it (hidden queries only feed math).
+    pub return_data: bool,
+    /// Source account for cross-account observability.
+    pub account_id: Option<String>,
+    /// The expression actually sent, for `executedQueryString`.
+    pub executed: Option<String>,
+}
+
+/// Queries that share one GetMetricData call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Batch {
+    /// Region of the call.
+    pub region: Region,
+    /// StartTime, ms since the epoch.
+    pub start_ms: i64,
+    /// EndTime (exclusive, rounded up to the minute), ms since the epoch.
+    pub end_ms: i64,
+    /// At most [`MAX_QUERIES_PER_CALL`] queries.
+    pub queries: Vec<PlannedQuery>,
+}
+
+/// The calls to make and the queries that could not be planned.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    /// One GetMetricData call each.
+    pub batches: Vec<Batch>,
+    /// Per-refId errors.
+    pub errors: Vec<(String, QueryError)>,
+}
+
+const DAY_S: i64 = 86_400;
+
+/// Rounds `x` up to a multiple of `m` (m > 0), for negative values too.
+fn ceil_to(x: i64, m: i64) -> i64 {
+    let q = x.div_euclid(m);
+    if x.rem_euclid(m) == 0 {
+        q * m
+    } else {
+        (q + 1) * m
+    }
+}
+
+/// Grafana's automatic period: the first allowed period of at least range/2000 seconds,
+/// with coarser choices the older the start is (CloudWatch keeps fine data for a short time).
+pub fn auto_period(from_ms: i64, to_ms: i64, now_ms: i64) -> i32 {
+    let range_s = ((to_ms - from_ms).max(0) as f64 / 1000.0).max(1.0);
+    let needed = (range_s / 2000.0).ceil() as i64;
+    let age_s = (now_ms - from_ms) / 1000;
+    let allowed: &[i64] = if age_s > 455 * DAY_S {
+        &[21_600, 86_400]
+    } else if age_s > 63 * DAY_S {
+        &[3_600, 21_600, 86_400]
+    } else if age_s > 15 * DAY_S {
+        &[300, 900, 3_600, 21_600, 86_400]
+    } else {
+        &[60, 300, 900, 3_600, 21_600, 86_400]
+    };
+    let p = allowed
+        .iter()
+        .copied()
+        .find(|p| *p >= needed)
+        // Ranges beyond what a day period covers: whole days, so AWS still accepts it.
+        .unwrap_or_else(|| ceil_to(needed, DAY_S));
+    p.min(i64::from(i32::MAX) / DAY_S * DAY_S) as i32
+}
+
+/// Escapes a value for a double-quoted term inside the single-quoted SEARCH string.
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\\\"").replace('\'', "\\'"))
+}
+
+/// Whether a builder query must become a SEARCH: not exact, or any dimension with several
+/// values, no value, or `*`.
+pub fn needs_search(dimensions: &BTreeMap<String, Vec<String>>, match_exact: bool) -> bool {
+    !match_exact
+        || dimensions
+            .values()
+            .any(|v| v.len() != 1 || v.iter().any(|x| x == "*"))
+}
+
+/// Builds Grafana's SEARCH expression for a builder query.
+pub fn search_expression(
+    namespace: &str,
+    metric_name: &str,
+    dimensions: &BTreeMap<String, Vec<String>>,
+    match_exact: bool,
+    stat: &str,
+    period: i32,
+    account_id: Option<&str>,
+) -> String {
+    let mut terms = Vec::new();
+    if match_exact {
+        let mut schema = vec![quote(namespace)];
+        schema.extend(dimensions.keys().map(|k| quote(k)));
+        terms.push(format!("{{{}}}", schema.join(",")));
+    } else {
+        terms.push(format!("Namespace={}", quote(namespace)));
+    }
+    terms.push(format!("MetricName={}", quote(metric_name)));
+    // BTreeMap iteration keeps dimension keys sorted, as Grafana sorts them.
+    for (key, values) in dimensions {
+        let concrete: Vec<&String> = values.iter().filter(|v| *v != "*").collect();
+        let wildcard = concrete.is_empty() || concrete.len() != values.len();
+        match (wildcard, concrete.as_slice()) {
+            (true, _) => {
+                // Exact search already names the key in the schema.
+                if !match_exact {
+                    terms.push(quote(key));
+                }
+            }
+            (false, [one]) => terms.push(format!("{}={}", quote(key), quote(one))),
+            (false, many) => terms.push(format!(
+                "{}=({})",
+                quote(key),
+                many.iter()
+                    .map(|v| quote(v))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            )),
+        }
+    }
+    if let Some(acc) = account_id {
+        terms.push(format!(":aws.AccountId={}", quote(acc)));
+    }
+    format!(
+        "REMOVE_EMPTY(SEARCH('{}', '{}', {}))",
+        terms.join(" "),
+        stat,
+        period
+    )
+}
+
+fn sanitize_id(ref_id: &str) -> String {
+    let cleaned: String = ref_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("query{cleaned}")
+}
+
+/// Identifiers an expression mentions (candidate references to other query ids).
+fn referenced_ids(expression: &str) -> Vec<&str> {
+    expression
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| t.starts_with(|c: char| c.is_ascii_lowercase()))
+        .collect()
+}
+
+fn plan_query(
+    tq: &TimedQuery,
+    default_region: &Region,
+    now_ms: i64,
+) -> Result<(Region, PlannedQuery), QueryError> {
+    let q = &tq.query;
+    if tq.to_ms <= tq.from_ms {
+        return Err(QueryError {
+            field: "timeRange",
+            message: format!("the time range is empty or reversed (from {} to {}); choose a range whose end is after its start", tq.from_ms, tq.to_ms),
+        });
+    }
+    let region = match &q.region {
+        RegionSpec::Default => default_region.clone(),
+        RegionSpec::Named(r) => r.clone(),
+    };
+    let period = match q.period {
+        Period::Auto => auto_period(tq.from_ms, tq.to_ms, now_ms),
+        Period::Seconds(s) => s,
+    };
+    let mut planned = PlannedQuery {
+        ref_id: q.ref_id.clone(),
+        id: q.id.clone().unwrap_or_else(|| sanitize_id(&q.ref_id)),
+        spec: Spec::Expression(String::new()),
+        period,
+        label: q.label.clone(),
+        label_dimensions: Vec::new(),
+        fixed_dimensions: BTreeMap::new(),
+        return_data: !q.hide,
+        account_id: q.account_id.clone(),
+        executed: None,
+    };
+    match &q.kind {
+        QueryKind::Builder {
+            namespace,
+            metric_name,
+            dimensions,
+            match_exact,
+            statistic,
+        } => {
+            for (k, v) in dimensions {
+                if let [one] = v.as_slice() {
+                    if one != "*" {
+                        planned.fixed_dimensions.insert(k.clone(), one.clone());
+                    }
+                }
+            }
+            if needs_search(dimensions, *match_exact) {
+                let expr = search_expression(
+                    namespace,
+                    metric_name,
+                    dimensions,
+                    *match_exact,
+                    statistic.as_str(),
+                    period,
+                    q.account_id.as_deref(),
+                );
+                planned.label_dimensions = dimensions
+                    .keys()
+                    .filter(|k| !planned.fixed_dimensions.contains_key(*k))
+                    .cloned()
+                    .collect();
+                if !planned.label_dimensions.is_empty() {
+                    let mut label = q.label.clone().unwrap_or_else(|| "${LABEL}".to_string());
+                    for k in &planned.label_dimensions {
+                        label.push_str(LABEL_SEPARATOR);
+                        label.push_str(&format!("${{PROP('Dim.{k}')}}"));
+                    }
+                    planned.label = Some(label);
+                }
+                planned.executed = Some(expr.clone());
+                planned.spec = Spec::Expression(expr);
+            } else {
+                planned.spec = Spec::MetricStat {
+                    namespace: namespace.clone(),
+                    metric_name: metric_name.clone(),
+                    dimensions: planned
+                        .fixed_dimensions
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    stat: statistic.as_str().to_string(),
+                };
+            }
+        }
+        QueryKind::Code { expression } => {
+            let expr = expression.replace("$__period_auto", &period.to_string());
+            planned.executed = Some(expr.clone());
+            planned.spec = Spec::Expression(expr);
+        }
+        QueryKind::Insights { sql } => {
+            planned.executed = Some(sql.clone());
+            planned.spec = Spec::Expression(sql.clone());
+        }
+    }
+    Ok((region, planned))
+}
+
+/// Plans a request: groups queries by region and time range, keeps every math expression in
+/// the same call as the queries it references, and splits groups at AWS's 500-query limit.
+pub fn plan(queries: Vec<TimedQuery>, default_region: &Region, now_ms: i64) -> Plan {
+    let mut out = Plan::default();
+    let mut groups: BTreeMap<(Region, i64, i64), Vec<PlannedQuery>> = BTreeMap::new();
+    let mut used_ids: HashMap<(Region, i64, i64), Vec<String>> = HashMap::new();
+    for tq in &queries {
+        match plan_query(tq, default_region, now_ms) {
+            Ok((region, mut pq)) => {
+                // GetMetricData's EndTime is exclusive: round up so the last minute is included.
+                let end = ceil_to(tq.to_ms, 60_000);
+                let key = (region, tq.from_ms, end);
+                let ids = used_ids.entry(key.clone()).or_default();
+                if ids.contains(&pq.id) {
+                    if tq.query.id.is_some() {
+                        out.errors.push((pq.ref_id.clone(), QueryError {
+                            field: "id",
+                            message: format!("{:?} is used by another query in this panel; ids must be unique", pq.id),
+                        }));
+                        continue;
+                    }
+                    let base = pq.id.clone();
+                    let mut n = 2;
+                    while ids.contains(&pq.id) {
+                        pq.id = format!("{base}_{n}");
+                        n += 1;
+                    }
+                }
+                ids.push(pq.id.clone());
+                groups.entry(key).or_default().push(pq);
+            }
+            Err(e) => out.errors.push((tq.query.ref_id.clone(), e)),
+        }
+    }
+    for ((region, start_ms, end_ms), queries) in groups {
+        for chunk in split_group(queries) {
+            out.batches.push(Batch {
+                region: region.clone(),
+                start_ms,
+                end_ms,
+                queries: chunk,
+            });
+        }
+    }
+    out
+}
+
+/// Splits one group into chunks of at most 500, never separating an expression from the
+/// queries it references (connected components, packed first-fit in order).
+fn split_group(queries: Vec<PlannedQuery>) -> Vec<Vec<PlannedQuery>> {
+    if queries.len() <= MAX_QUERIES_PER_CALL {
+        return vec![queries];
+    }
+    let index: HashMap<&str, usize> = queries
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.id.as_str(), i))
+        .collect();
+    let mut parent: Vec<usize> = (0..queries.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for (i, q) in queries.iter().enumerate() {
+        if let Spec::Expression(expr) = &q.spec {
+            for id in referenced_ids(expr) {
+                if let Some(&j) = index.get(id) {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
+            }
+        }
+    }
+    let mut components: Vec<Vec<usize>> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
+    for i in 0..queries.len() {
+        let r = root(&mut parent, i);
+        let s = *slot.entry(r).or_insert_with(|| {
+            components.push(Vec::new());
+            components.len() - 1
+        });
+        components[s].push(i);
+    }
+    let mut chunks: Vec<Vec<usize>> = Vec::new();
+    for comp in components {
+        match chunks
+            .iter_mut()
+            .find(|c| c.len() + comp.len() <= MAX_QUERIES_PER_CALL)
+        {
+            Some(c) => c.extend(comp),
+            None => chunks.push(comp),
+        }
+    }
+    let mut slots: Vec<Option<PlannedQuery>> = queries.into_iter().map(Some).collect();
+    chunks
+        .into_iter()
+        .map(|mut c| {
+            c.sort_unstable();
+            c.into_iter().filter_map(|i| slots[i].take()).collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::parse;
+
+    const NOW: i64 = 1_700_000_000_000;
+    const HOUR: i64 = 3_600_000;
+    const DAY: i64 = 24 * HOUR;
+
+    fn region() -> Region {
+        Region::parse("us-east-1").unwrap()
+    }
+
+    fn dims(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn auto_period_table() {
+        let cases = [
+            // (range, age of start, expected)
+            (HOUR, HOUR, 60),
+            (6 * HOUR, 6 * HOUR, 60),
+            (24 * HOUR, 24 * HOUR, 60),
+            (2 * DAY, 2 * DAY, 300),
+            (7 * DAY, 7 * DAY, 900),
+            (14 * DAY, 14 * DAY, 900),
+            (HOUR, 20 * DAY, 300),
+            (30 * DAY, 30 * DAY, 3600),
+            (HOUR, 70 * DAY, 3600),
+            (90 * DAY, 90 * DAY, 21600),
+            (HOUR, 500 * DAY, 21600),
+            (2 * 365 * DAY, 2 * 365 * DAY, 86400),
+            (1000 * 365 * DAY, 1000 * 365 * DAY, 86400 * 183),
+        ];
+        for (range, age, want) in cases {
+            let from = NOW - age;
+            assert_eq!(
+                auto_period(from, from + range, NOW),
+                want,
+                "range {range} age {age}"
+            );
+        }
+    }
+
+    #[test]
+    fn search_expression_golden_strings() {
+        let cases: Vec<(BTreeMap<String, Vec<String>>, bool, &str)> = vec![
+            (
+                dims(&[("InstanceId", &["i-1", "i-2"])]),
+                true,
+                r#"REMOVE_EMPTY(SEARCH('{"AWS/EC2","InstanceId"} MetricName="CPUUtilization" "InstanceId"=("i-1" OR "i-2")', 'Average', 300))"#,
+            ),
+            (
+                dims(&[("InstanceId", &["i-1"])]),
+                false,
+                r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization" "InstanceId"="i-1"', 'Average', 300))"#,
+            ),
+            (
+                dims(&[("InstanceId", &["*"]), ("AutoScalingGroupName", &["web"])]),
+                true,
+                r#"REMOVE_EMPTY(SEARCH('{"AWS/EC2","AutoScalingGroupName","InstanceId"} MetricName="CPUUtilization" "AutoScalingGroupName"="web"', 'Average', 300))"#,
+            ),
+            (
+                dims(&[("InstanceId", &["*"])]),
+                false,
+                r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization" "InstanceId"', 'Average', 300))"#,
+            ),
+            (
+                dims(&[]),
+                false,
+                r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization"', 'Average', 300))"#,
+            ),
+            (
+                dims(&[("Name", &["say \"hi\"", "it's"])]),
+                true,
+                r#"REMOVE_EMPTY(SEARCH('{"AWS/EC2","Name"} MetricName="CPUUtilization" "Name"=("say \"hi\"" OR "it\'s")', 'Average', 300))"#,
+            ),
+            (
+                dims(&[("b", &["2"]), ("a", &["1", "3"])]),
+                false,
+                r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization" "a"=("1" OR "3") "b"="2"', 'Average', 300))"#,
+            ),
+        ];
+        for (d, exact, want) in cases {
+            assert_eq!(
+                search_expression("AWS/EC2", "CPUUtilization", &d, exact, "Average", 300, None),
+                want
+            );
+        }
+        assert_eq!(
+            search_expression(
+                "AWS/EC2",
+                "CPUUtilization",
+                &dims(&[]),
+                false,
+                "p99",
+                60,
+                Some("123456789012")
+            ),
+            r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization" :aws.AccountId="123456789012"', 'p99', 60))"#
+        );
+    }
+
+    fn tq(ref_id: &str, json: &str, from: i64, to: i64) -> TimedQuery {
+        TimedQuery {
+            query: parse(ref_id, json.as_bytes()).unwrap(),
+            from_ms: from,
+            to_ms: to,
+        }
+    }
+
+    #[test]
+    fn metric_stat_versus_search() {
+        let plan = plan(
+            vec![
+                tq(
+                    "A",
+                    r#"{"namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-1"},"statistic":"Sum","period":"60"}"#,
+                    NOW - HOUR,
+                    NOW,
+                ),
+                tq(
+                    "B",
+                    r#"{"namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":["i-1","i-2"]},"statistic":"Sum","period":"60","label":"cpu"}"#,
+                    NOW - HOUR,
+                    NOW,
+                ),
+            ],
+            &region(),
+            NOW,
+        );
+        assert!(plan.errors.is_empty());
+        assert_eq!(plan.batches.len(), 1);
+        let qs = &plan.batches[0].queries;
+        assert_eq!(qs[0].id, "queryA");
+        assert_eq!(
+            qs[0].spec,
+            Spec::MetricStat {
+                namespace: "AWS/EC2".into(),
+                metric_name: "CPUUtilization".into(),
+                dimensions: vec![("InstanceId".into(), "i-1".into())],
+                stat: "Sum".into()
+            }
+        );
+        assert_eq!(qs[0].label, None);
+        assert!(
+            matches!(&qs[1].spec, Spec::Expression(e) if e.starts_with("REMOVE_EMPTY(SEARCH("))
+        );
+        assert_eq!(
+            qs[1].label.as_deref(),
+            Some("cpu|&|${PROP('Dim.InstanceId')}")
+        );
+        assert_eq!(qs[1].label_dimensions, vec!["InstanceId"]);
+    }
+
+    #[test]
+    fn end_rounded_up_and_grouped_by_region_and_range() {
+        let from = NOW - HOUR;
+        let to = NOW + 1_234; // not on a minute boundary
+        let plan = plan(
+            vec![
+                tq("A", r#"{"namespace":"N","metricName":"M"}"#, from, to),
+                tq(
+                    "B",
+                    r#"{"namespace":"N","metricName":"M","region":"eu-west-1"}"#,
+                    from,
+                    to,
+                ),
+                tq(
+                    "C",
+                    r#"{"namespace":"N","metricName":"M"}"#,
+                    from - HOUR,
+                    to,
+                ),
+                tq(
+                    "D",
+                    r#"{"namespace":"N","metricName":"M","region":"default"}"#,
+                    from,
+                    to,
+                ),
+            ],
+            &region(),
+            NOW,
+        );
+        assert_eq!(plan.batches.len(), 3);
+        for b in &plan.batches {
+            assert_eq!(b.end_ms % 60_000, 0);
+            assert!(b.end_ms >= to && b.end_ms - to < 60_000);
+        }
+        let sizes: Vec<usize> = plan.batches.iter().map(|b| b.queries.len()).collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 4);
+        assert!(plan
+            .batches
+            .iter()
+            .any(|b| b.queries.len() == 2 && b.region == region()));
+    }
+
+    #[test]
+    fn six_hundred_queries_make_two_calls() {
+        let qs: Vec<TimedQuery> = (0..600)
+            .map(|i| {
+                tq(
+                    &format!("Q{i}"),
+                    r#"{"namespace":"N","metricName":"M","period":"60"}"#,
+                    NOW - HOUR,
+                    NOW,
+                )
+            })
+            .collect();
+        let plan = plan(qs, &region(), NOW);
+        let sizes: Vec<usize> = plan.batches.iter().map(|b| b.queries.len()).collect();
+        assert_eq!(sizes, vec![500, 100]);
+    }
+
+    #[test]
+    fn math_stays_with_its_inputs_across_a_split() {
+        let mut qs: Vec<TimedQuery> = (0..499)
+            .map(|i| {
+                tq(
+                    &format!("Q{i}"),
+                    r#"{"namespace":"N","metricName":"M","period":"60"}"#,
+                    NOW - HOUR,
+                    NOW,
+                )
+            })
+            .collect();
+        qs.push(tq(
+            "X",
+            r#"{"namespace":"N","metricName":"M","id":"m1","hide":true,"period":"60"}"#,
+            NOW - HOUR,
+            NOW,
+        ));
+        qs.push(tq("Y", r#"{"metricEditorMode":1,"expression":"RATE(m1) * PERIOD(m1)","id":"e1","period":"60"}"#, NOW - HOUR, NOW));
+        let plan = plan(qs, &region(), NOW);
+        assert_eq!(plan.batches.len(), 2);
+        let with_e1 = plan
+            .batches
+            .iter()
+            .find(|b| b.queries.iter().any(|q| q.id == "e1"))
+            .unwrap();
+        assert!(with_e1.queries.iter().any(|q| q.id == "m1"));
+        assert!(plan
+            .batches
+            .iter()
+            .all(|b| b.queries.len() <= MAX_QUERIES_PER_CALL));
+        let m1 = with_e1.queries.iter().find(|q| q.id == "m1").unwrap();
+        assert!(!m1.return_data);
+    }
+
+    #[test]
+    fn code_mode_period_auto_and_errors() {
+        let plan = plan(
+            vec![
+                tq(
+                    "A",
+                    r#"{"metricEditorMode":1,"expression":"SEARCH('{AWS/EC2} CPU', 'Average', $__period_auto)"}"#,
+                    NOW - HOUR,
+                    NOW,
+                ),
+                tq(
+                    "B",
+                    r#"{"namespace":"N","metricName":"M"}"#,
+                    NOW,
+                    NOW - HOUR,
+                ),
+                tq(
+                    "C",
+                    r#"{"namespace":"N","metricName":"M","id":"dup"}"#,
+                    NOW - HOUR,
+                    NOW,
+                ),
+                tq(
+                    "D",
+                    r#"{"namespace":"N","metricName":"M","id":"dup"}"#,
+                    NOW - HOUR,
+                    NOW,
+                ),
+            ],
+            &region(),
+            NOW,
+        );
+        assert_eq!(
+            plan.batches[0].queries[0].executed.as_deref(),
+            Some("SEARCH('{AWS/EC2} CPU', 'Average', 60)")
+        );
+        let fields: Vec<(&str, &str)> = plan
+            .errors
+            .iter()
+            .map(|(r, e)| (r.as_str(), e.field))
+            .collect();
+        assert_eq!(fields, vec![("B", "timeRange"), ("D", "id")]);
+    }
+
+    #[test]
+    fn generated_ids_are_valid_and_unique() {
+        let plan = plan(
+            vec![
+                tq(
+                    "A-1",
+                    r#"{"namespace":"N","metricName":"M"}"#,
+                    NOW - HOUR,
+                    NOW,
+                ),
+                tq(
+                    "A_1",
+                    r#"{"namespace":"N","metricName":"M"}"#,
+                    NOW - HOUR,
+                    NOW,
+                ),
+            ],
+            &region(),
+            NOW,
+        );
+        let ids: Vec<&str> = plan.batches[0]
+            .queries
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        assert_eq!(ids, vec!["queryA_1", "queryA_1_2"]);
+        assert!(ids.iter().all(|i| crate::query::valid_id(i)));
+    }
+}

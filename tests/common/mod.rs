@@ -1,0 +1,414 @@
+//! Test rig: the moto AWS emulator in auth mode, the IMDSv2 and counting-proxy fixtures, and
+//! the built `gpx_stratus` binary started the way Grafana starts it and called over gRPC.
+#![allow(dead_code)] // each test binary uses a different part of the rig
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use grafana_plugin_sdk::pluginv2::{
+    self, data_client::DataClient, diagnostics_client::DiagnosticsClient,
+    resource_client::ResourceClient,
+};
+use serde_json::{json, Value};
+
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT: &str = "123456789012";
+
+/// The venv's Python (the Makefile passes it; a local `.venv` works too).
+pub fn python() -> PathBuf {
+    std::env::var_os("STRATUS_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"))
+}
+
+pub fn support(script: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/support")
+        .join(script)
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_for_port(port: u16, what: &str) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "{what} did not start on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process killed when dropped.
+pub struct Guard(pub Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A helper script that prints its port on the first stdout line.
+fn start_script(args: &[&str]) -> (Guard, u16) {
+    let mut child = Command::new(python())
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start python helper (run `make test` to create the venv)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let port: u16 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("helper {args:?} printed {line:?}"));
+    (Guard(child), port)
+}
+
+/// A moto server in auth mode.
+pub struct Moto {
+    _guard: Guard,
+    pub endpoint: String,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let port = free_port();
+        let child = Command::new(python())
+            .args([
+                "-m",
+                "moto.server",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto (run `make test` to create the venv)");
+        let guard = Guard(child);
+        wait_for_port(port, "moto");
+        Moto {
+            _guard: guard,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Runs tests/support/seed.py with `spec`; returns what it created.
+    pub fn seed(&self, spec: Value) -> Value {
+        let mut child = Command::new(python())
+            .arg(support("seed.py"))
+            .arg(&self.endpoint)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(spec.to_string().as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "seeding failed");
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+/// The IMDSv2 fixture, serving credentials of `role_arn` minted by moto's STS.
+pub struct Imds {
+    _guard: Guard,
+    pub endpoint: String,
+}
+
+impl Imds {
+    pub fn start(moto: &Moto, role_arn: &str, user: &Value, duration_s: u32) -> Imds {
+        let (guard, port) = start_script(&[
+            support("imds.py").to_str().unwrap(),
+            &moto.endpoint,
+            role_arn,
+            user["access_key_id"].as_str().unwrap(),
+            user["secret_access_key"].as_str().unwrap(),
+            &duration_s.to_string(),
+        ]);
+        Imds {
+            _guard: guard,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+/// The counting proxy in front of moto.
+pub struct Proxy {
+    _guard: Guard,
+    pub endpoint: String,
+}
+
+impl Proxy {
+    pub fn start(upstream: &str) -> Proxy {
+        let (guard, port) = start_script(&[support("proxy.py").to_str().unwrap(), upstream]);
+        Proxy {
+            _guard: guard,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    /// Calls per AWS action so far.
+    pub fn counts(&self) -> HashMap<String, u64> {
+        let port = self.endpoint.rsplit(':').next().unwrap();
+        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        write!(
+            s,
+            "GET /__counts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        let body = resp.split("\r\n\r\n").nth(1).unwrap();
+        serde_json::from_str(body).unwrap()
+    }
+
+    pub fn count(&self, action: &str) -> u64 {
+        self.counts().get(action).copied().unwrap_or(0)
+    }
+}
+
+/// The plugin binary, started as Grafana starts it.
+pub struct Plugin {
+    child: Child,
+    pub addr: String,
+    pub handshake: Duration,
+    pub home: tempfile::TempDir,
+    output: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Plugin {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn collect(stream: impl Read + Send + 'static, sink: Arc<Mutex<Vec<String>>>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
+}
+
+impl Plugin {
+    /// Starts the plugin with a fresh HOME and only the environment Grafana would pass plus
+    /// `env`. Instance metadata is off unless `env` sets it.
+    pub fn start(env: &[(&str, &str)]) -> Plugin {
+        Self::start_with_home(tempfile::tempdir().unwrap(), env)
+    }
+
+    pub fn start_with_home(home: tempfile::TempDir, env: &[(&str, &str)]) -> Plugin {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gpx_stratus"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("grafana_plugin_type", "datasource")
+            .env("PLUGIN_PROTOCOL_VERSIONS", "2")
+            .env("GF_VERSION", "11.3.0")
+            .env("AWS_EC2_METADATA_DISABLED", "true");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let started = Instant::now();
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let output = Arc::new(Mutex::new(Vec::new()));
+        collect(child.stderr.take().unwrap(), output.clone());
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let handshake = started.elapsed();
+        let parts: Vec<&str> = line.trim().split('|').collect();
+        assert_eq!(parts.len(), 5, "handshake line {line:?}");
+        assert_eq!(
+            (parts[0], parts[1], parts[2], parts[4]),
+            ("1", "2", "tcp", "grpc"),
+            "handshake {line:?}"
+        );
+        collect(stdout, output.clone());
+        Plugin {
+            child,
+            addr: format!("http://{}", parts[3]),
+            handshake,
+            home,
+            output,
+        }
+    }
+
+    /// Everything the plugin wrote to stdout (after the handshake) and stderr.
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().join("\n")
+    }
+
+    /// Whether the process is still running.
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    pub async fn health(&self, ctx: pluginv2::PluginContext) -> pluginv2::CheckHealthResponse {
+        let mut c = DiagnosticsClient::connect(self.addr.clone()).await.unwrap();
+        c.check_health(pluginv2::CheckHealthRequest {
+            plugin_context: Some(ctx),
+            headers: HashMap::new(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+    }
+
+    pub async fn query(
+        &self,
+        ctx: pluginv2::PluginContext,
+        queries: Vec<pluginv2::DataQuery>,
+    ) -> pluginv2::QueryDataResponse {
+        let mut c = DataClient::connect(self.addr.clone()).await.unwrap();
+        c.query_data(pluginv2::QueryDataRequest {
+            plugin_context: Some(ctx),
+            headers: HashMap::new(),
+            queries,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+    }
+
+    /// GET a resource; returns the status and the JSON body.
+    pub async fn resource(&self, ctx: pluginv2::PluginContext, path: &str) -> (i32, Value) {
+        let mut c = ResourceClient::connect(self.addr.clone()).await.unwrap();
+        let mut stream = c
+            .call_resource(pluginv2::CallResourceRequest {
+                plugin_context: Some(ctx),
+                path: path.to_string(),
+                method: "GET".into(),
+                url: format!("/api/datasources/uid/x/resources/{path}"),
+                headers: HashMap::new(),
+                body: Default::default(),
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        let first = stream
+            .message()
+            .await
+            .unwrap()
+            .expect("one resource response");
+        (
+            first.code,
+            serde_json::from_slice(&first.body).unwrap_or(Value::Null),
+        )
+    }
+}
+
+/// A PluginContext for a data source, as Grafana sends it.
+pub fn ds(uid: &str, json_data: Value, secure: &[(&str, &str)]) -> pluginv2::PluginContext {
+    ds_as(uid, json_data, secure, "Admin")
+}
+
+pub fn ds_as(
+    uid: &str,
+    json_data: Value,
+    secure: &[(&str, &str)],
+    role: &str,
+) -> pluginv2::PluginContext {
+    pluginv2::PluginContext {
+        org_id: 1,
+        plugin_id: "stratus-cloudwatch-datasource".into(),
+        user: Some(pluginv2::User {
+            login: "tester".into(),
+            name: "Tester".into(),
+            email: "t@example.com".into(),
+            role: role.into(),
+        }),
+        app_instance_settings: None,
+        data_source_instance_settings: Some(pluginv2::DataSourceInstanceSettings {
+            id: 7,
+            name: format!("CloudWatch {uid}"),
+            uid: uid.into(),
+            json_data: json_data.to_string().into_bytes(),
+            decrypted_secure_json_data: secure
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            last_updated_ms: 1_700_000_000_000,
+            ..Default::default()
+        }),
+    }
+}
+
+/// jsonData for a data source pointed at `endpoint`.
+pub fn json_data(auth_type: &str, endpoint: &str) -> Value {
+    json!({ "authType": auth_type, "defaultRegion": REGION, "endpoint": endpoint })
+}
+
+/// The static keys of a seeded user as secureJsonData pairs.
+pub fn keys(user: &Value) -> [(&'static str, String); 2] {
+    [
+        (
+            "accessKey",
+            user["access_key_id"].as_str().unwrap().to_string(),
+        ),
+        (
+            "secretKey",
+            user["secret_access_key"].as_str().unwrap().to_string(),
+        ),
+    ]
+}
+
+pub fn secure<'a>(pairs: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    pairs.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+pub fn details(resp: &pluginv2::CheckHealthResponse) -> Value {
+    serde_json::from_slice(&resp.json_details).unwrap()
+}
+
+pub const OK: i32 = 1;
+pub const ERROR: i32 = 2;
+
+/// A DataQuery with Grafana's envelope.
+pub fn data_query(ref_id: &str, json: Value, from_ms: i64, to_ms: i64) -> pluginv2::DataQuery {
+    pluginv2::DataQuery {
+        ref_id: ref_id.into(),
+        max_data_points: 1000,
+        interval_ms: 60_000,
+        time_range: Some(pluginv2::TimeRange {
+            from_epoch_ms: from_ms,
+            to_epoch_ms: to_ms,
+        }),
+        json: json.to_string().into_bytes(),
+        query_type: String::new(),
+    }
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}

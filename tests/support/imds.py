@@ -1,0 +1,116 @@
+"""A small EC2 instance metadata (IMDSv2) endpoint for tests, serving role credentials
+minted by moto's STS.
+
+Faithful to AWS's documented IMDSv2 behaviour: a session token comes from
+`PUT /latest/api/token` with `X-aws-ec2-metadata-token-ttl-seconds` (1-21600); every GET
+must carry a live token in `X-aws-ec2-metadata-token` (401 otherwise); unknown paths are 404.
+
+Usage: imds.py MOTO_ENDPOINT ROLE_ARN ACCESS_KEY SECRET_KEY [DURATION_SECONDS]
+Prints the listening port on stdout, then serves until killed. Each credentials read
+reuses the current credentials until less than a third of their life is left, as EC2 does.
+"""
+import datetime
+import json
+import secrets
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+
+MOTO, ROLE_ARN, ACCESS_KEY, SECRET_KEY = sys.argv[1:5]
+DURATION = int(sys.argv[5]) if len(sys.argv) > 5 else 3600
+ROLE_NAME = ROLE_ARN.rsplit("/", 1)[-1]
+TOKENS = {}
+LOCK = threading.Lock()
+STATE = {"creds": None, "minted": 0}
+
+
+def mint():
+    sts = boto3.client(
+        "sts",
+        endpoint_url=MOTO,
+        region_name="us-east-1",
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+    )
+    creds = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="imds", DurationSeconds=DURATION)["Credentials"]
+    now = datetime.datetime.now(datetime.timezone.utc)
+    # moto's expiry follows its own clock; state ours so the SDK's refresh is predictable.
+    expiry = now + datetime.timedelta(seconds=DURATION)
+    STATE["minted"] += 1
+    return {
+        "Code": "Success",
+        "LastUpdated": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "Type": "AWS-HMAC",
+        "AccessKeyId": creds["AccessKeyId"],
+        "SecretAccessKey": creds["SecretAccessKey"],
+        "Token": creds["SessionToken"],
+        "Expiration": expiry.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "_expires": expiry.timestamp(),
+    }
+
+
+def current():
+    with LOCK:
+        c = STATE["creds"]
+        if c is None or c["_expires"] - time.time() < DURATION / 3:
+            STATE["creds"] = c = mint()
+        return {k: v for k, v in c.items() if not k.startswith("_")}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, code, body, content_type="text/plain"):
+        data = body.encode()
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_PUT(self):
+        if self.path != "/latest/api/token":
+            return self.reply(404, "Not Found")
+        ttl = self.headers.get("X-aws-ec2-metadata-token-ttl-seconds")
+        if ttl is None or not ttl.isdigit() or not 1 <= int(ttl) <= 21600:
+            return self.reply(400, "Bad Request")
+        token = secrets.token_urlsafe(32)
+        with LOCK:
+            TOKENS[token] = time.time() + int(ttl)
+        self.send_response(200)
+        self.send_header("X-aws-ec2-metadata-token-ttl-seconds", ttl)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(token)))
+        self.end_headers()
+        self.wfile.write(token.encode())
+
+    def do_GET(self):
+        token = self.headers.get("X-aws-ec2-metadata-token")
+        with LOCK:
+            live = token is not None and TOKENS.get(token, 0) > time.time()
+        if not live:
+            return self.reply(401, "Unauthorized")
+        base = "/latest/meta-data/iam/security-credentials/"
+        if self.path in (base, base.rstrip("/")):
+            return self.reply(200, ROLE_NAME)
+        if self.path == base + ROLE_NAME:
+            return self.reply(200, json.dumps(current()), "application/json")
+        if self.path == "/latest/meta-data/placement/region":
+            return self.reply(200, "us-east-1")
+        return self.reply(404, "Not Found")
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

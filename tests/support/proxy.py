@@ -1,0 +1,84 @@
+"""A counting HTTP proxy for tests: forwards every request to an upstream (moto) unchanged,
+Host header included so SigV4 signatures still verify, and counts calls per AWS action.
+
+Usage: proxy.py UPSTREAM_URL
+Prints the listening port on stdout. `GET /__counts` answers {"Action": count, ...} and is
+not forwarded; `POST /__reset` zeroes the counts.
+"""
+import http.client
+import json
+import sys
+import threading
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+UPSTREAM = urllib.parse.urlparse(sys.argv[1])
+COUNTS = {}
+LOCK = threading.Lock()
+HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
+
+
+def action_of(headers, body):
+    target = headers.get("X-Amz-Target")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    if body:
+        fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        if "Action" in fields:
+            return fields["Action"][0]
+    return "(other)"
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_json(self, value):
+        data = json.dumps(value).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def forward(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.path == "/__counts":
+            with LOCK:
+                return self.send_json(dict(COUNTS))
+        if self.path == "/__reset":
+            with LOCK:
+                COUNTS.clear()
+            return self.send_json({})
+        action = action_of(self.headers, body)
+        with LOCK:
+            COUNTS[action] = COUNTS.get(action, 0) + 1
+        conn = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=120)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
+        conn.request(self.command, self.path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        self.send_response(resp.status)
+        for k, v in resp.getheaders():
+            if k.lower() not in HOP and k.lower() != "content-length":
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        conn.close()
+
+    do_GET = do_POST = do_PUT = do_DELETE = forward
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
