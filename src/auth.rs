@@ -149,41 +149,50 @@ impl CredentialLog {
 }
 
 /// Names a credentials source from the features the SDK's providers tag credentials with.
+/// A chain tags several (a profile that runs a process, a role assumed from a web identity):
+/// the most specific one names the source.
 fn describe_source(creds: &Credentials) -> Option<String> {
+    use AwsCredentialFeature as F;
     let features = creds.get_property::<Vec<AwsCredentialFeature>>()?;
-    features.iter().rev().find_map(|f| {
-        Some(
-            match f {
-                AwsCredentialFeature::CredentialsStsAssumeRole => "STS AssumeRole",
-                AwsCredentialFeature::CredentialsEnvVars => "environment variables",
-                AwsCredentialFeature::CredentialsEnvVarsStsWebIdToken
-                | AwsCredentialFeature::CredentialsStsAssumeRoleWebId => {
-                    "web identity token (STS AssumeRoleWithWebIdentity)"
-                }
-                AwsCredentialFeature::CredentialsProfile => {
-                    "shared credentials/config file profile"
-                }
-                AwsCredentialFeature::CredentialsProfileSourceProfile => {
-                    "profile role chain (source_profile)"
-                }
-                AwsCredentialFeature::CredentialsProfileNamedProvider => {
-                    "profile credential_source"
-                }
-                AwsCredentialFeature::CredentialsProfileStsWebIdToken => {
-                    "profile web identity token"
-                }
-                AwsCredentialFeature::CredentialsProfileSso
-                | AwsCredentialFeature::CredentialsSso => "IAM Identity Center (SSO)",
-                AwsCredentialFeature::CredentialsProfileProcess
-                | AwsCredentialFeature::CredentialsProcess => "profile credential_process",
-                AwsCredentialFeature::CredentialsHttp => "container credentials endpoint",
-                AwsCredentialFeature::CredentialsImds => "EC2 instance metadata (IMDSv2)",
-                AwsCredentialFeature::CredentialsCode => "data source keys",
-                _ => return None,
-            }
-            .to_string(),
-        )
-    })
+    let by_specificity: [(&[F], &str); 11] = [
+        (
+            &[F::CredentialsProcess, F::CredentialsProfileProcess],
+            "profile credential_process",
+        ),
+        (
+            &[F::CredentialsSso, F::CredentialsProfileSso],
+            "IAM Identity Center (SSO)",
+        ),
+        (
+            &[
+                F::CredentialsEnvVarsStsWebIdToken,
+                F::CredentialsProfileStsWebIdToken,
+                F::CredentialsStsAssumeRoleWebId,
+            ],
+            "web identity token (STS AssumeRoleWithWebIdentity)",
+        ),
+        (
+            &[F::CredentialsProfileSourceProfile],
+            "profile role chain (source_profile)",
+        ),
+        (
+            &[F::CredentialsProfileNamedProvider],
+            "profile credential_source",
+        ),
+        (&[F::CredentialsImds], "EC2 instance metadata (IMDSv2)"),
+        (&[F::CredentialsHttp], "container credentials endpoint"),
+        (&[F::CredentialsStsAssumeRole], "STS AssumeRole"),
+        (&[F::CredentialsEnvVars], "environment variables"),
+        (
+            &[F::CredentialsProfile],
+            "shared credentials/config file profile",
+        ),
+        (&[F::CredentialsCode], "data source keys"),
+    ];
+    by_specificity
+        .iter()
+        .find(|(wanted, _)| wanted.iter().any(|w| features.contains(w)))
+        .map(|(_, name)| name.to_string())
 }
 
 /// Wraps the real provider to count resolutions and remember expiry and source.

@@ -6,14 +6,25 @@ use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_sdk_sts::operation::assume_role_with_web_identity::AssumeRoleWithWebIdentityError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use crate::settings::Settings;
 
-/// The full source chain of an error on one line.
+/// The source chain of an error on one line, from `Display` only: the SDK's own
+/// `DisplayErrorContext` appends the `Debug` form, which carries raw HTTP responses (an STS
+/// body can hold credentials), so it must never reach a message or a log line.
 pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
-    DisplayErrorContext(err).to_string()
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = Some(err);
+    while let Some(e) = cur {
+        let text = e.to_string();
+        // Wrappers often repeat their source's text; keep each piece once.
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = e.source();
+    }
+    parts.join(": ")
 }
 
 /// An AWS call that failed, reduced to what a person reads.
@@ -118,6 +129,10 @@ pub fn from_credentials(err: &CredentialsError) -> AwsFailure {
     }
 }
 
+/// Shortest value treated as a secret when scrubbing: AWS secret keys are 40 characters and
+/// session tokens longer, and replacing a stray short value would garble every message.
+const MIN_SCRUB_LEN: usize = 8;
+
 /// Removes the data source's secrets from text that leaves the plugin (AWS messages can echo
 /// request content).
 pub fn scrub(text: &str, settings: Option<&Settings>) -> String {
@@ -127,7 +142,7 @@ pub fn scrub(text: &str, settings: Option<&Settings>) -> String {
             .into_iter()
             .flatten()
         {
-            if !secret.expose().is_empty() {
+            if secret.expose().len() >= MIN_SCRUB_LEN {
                 out = out.replace(secret.expose(), "[redacted]");
             }
         }
@@ -153,6 +168,32 @@ mod tests {
         assert_eq!(xml_tag("<Code></Code>", "Code"), None);
     }
 
+    #[derive(Debug)]
+    struct Outer(Inner);
+    #[derive(Debug)]
+    struct Inner;
+    impl std::fmt::Display for Outer {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("dispatch failure")
+        }
+    }
+    impl std::fmt::Display for Inner {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("connection refused")
+        }
+    }
+    impl std::error::Error for Outer {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.0)
+        }
+    }
+    impl std::error::Error for Inner {}
+
+    #[test]
+    fn chain_uses_display_only() {
+        assert_eq!(chain(&Outer(Inner)), "dispatch failure: connection refused");
+    }
+
     #[test]
     fn codes_from_messages() {
         assert_eq!(
@@ -174,8 +215,8 @@ mod tests {
     fn scrub_removes_secrets() {
         let secure: HashMap<String, String> = [
             ("accessKey", "AK"),
-            ("secretKey", "S3CR3T"),
-            ("sessionToken", "T0K"),
+            ("secretKey", "S3CR3T-S3CR3T"),
+            ("sessionToken", "T0KEN-T0KEN"),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -190,9 +231,23 @@ mod tests {
         })
         .unwrap();
         assert_eq!(
-            scrub("a S3CR3T b T0K", Some(&s)),
+            scrub("a S3CR3T-S3CR3T b T0KEN-T0KEN", Some(&s)),
             "a [redacted] b [redacted]"
         );
         assert_eq!(scrub("plain", None), "plain");
+        let short: HashMap<String, String> = [("accessKey", "AK"), ("secretKey", "S")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let s = parse(RawSettings {
+            uid: "u",
+            name: "n",
+            database: "",
+            last_updated_ms: 0,
+            json_data: br#"{"authType":"keys"}"#,
+            secure: &short,
+        })
+        .unwrap();
+        assert_eq!(scrub("STS said", Some(&s)), "STS said");
     }
 }

@@ -467,7 +467,8 @@ mod tests {
 
     #[test]
     fn search_expression_golden_strings() {
-        let cases: Vec<(BTreeMap<String, Vec<String>>, bool, &str)> = vec![
+        type Case = (BTreeMap<String, Vec<String>>, bool, &'static str);
+        let cases: Vec<Case> = vec![
             (
                 dims(&[("InstanceId", &["i-1", "i-2"])]),
                 true,

@@ -110,6 +110,24 @@ impl Moto {
         }
     }
 
+    /// Lets the next `n` requests through without SigV4 checks. moto's auth mode fails with
+    /// a 500 on requests that carry no signature at all, such as AssumeRoleWithWebIdentity,
+    /// which AWS accepts unsigned; later requests are checked again.
+    pub fn allow_unsigned(&self, n: u32) {
+        let port = self.endpoint.rsplit(':').next().unwrap();
+        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        let body = n.to_string();
+        write!(
+            s,
+            "POST /moto-api/reset-auth HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    }
+
     /// Runs tests/support/seed.py with `spec`; returns what it created.
     pub fn seed(&self, spec: Value) -> Value {
         let mut child = Command::new(python())
@@ -169,19 +187,28 @@ impl Proxy {
         }
     }
 
-    /// Calls per AWS action so far.
-    pub fn counts(&self) -> HashMap<String, u64> {
+    fn get(&self, path: &str) -> Value {
         let port = self.endpoint.rsplit(':').next().unwrap();
         let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
         write!(
             s,
-            "GET /__counts HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
         )
         .unwrap();
         let mut resp = String::new();
         s.read_to_string(&mut resp).unwrap();
         let body = resp.split("\r\n\r\n").nth(1).unwrap();
         serde_json::from_str(body).unwrap()
+    }
+
+    /// Calls per AWS action so far.
+    pub fn counts(&self) -> HashMap<String, u64> {
+        serde_json::from_value(self.get("/__counts")).unwrap()
+    }
+
+    /// The form fields of every recorded request of `action`.
+    pub fn requests(&self, action: &str) -> Vec<HashMap<String, String>> {
+        serde_json::from_value(self.get(&format!("/__requests/{action}"))).unwrap()
     }
 
     pub fn count(&self, action: &str) -> u64 {
@@ -207,8 +234,18 @@ impl Drop for Plugin {
 
 fn collect(stream: impl Read + Send + 'static, sink: Arc<Mutex<Vec<String>>>) {
     std::thread::spawn(move || {
-        for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            sink.lock().unwrap().push(line);
+        // Byte lines, so one non-UTF-8 line cannot stop the reader (and block the plugin).
+        let mut reader = BufReader::new(stream);
+        let mut buf = Vec::new();
+        while reader
+            .read_until(b'\n', &mut buf)
+            .map(|n| n > 0)
+            .unwrap_or(false)
+        {
+            sink.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buf).trim_end().to_string());
+            buf.clear();
         }
     });
 }
@@ -411,4 +448,94 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
+}
+
+/// A data frame decoded with arrow-rs's IPC file reader.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub name: String,
+    pub ref_id: String,
+    pub meta: Value,
+    pub labels: std::collections::BTreeMap<String, String>,
+    pub config: Value,
+    pub times_ms: Vec<i64>,
+    pub values: Vec<Option<f64>>,
+}
+
+pub fn decode(bytes: &[u8]) -> Frame {
+    use arrow::array::{Array, Float64Array, TimestampNanosecondArray};
+    let reader =
+        arrow::ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes.to_vec()), None)
+            .unwrap();
+    let schema = reader.schema();
+    let md = schema.metadata();
+    let field = schema.field(1);
+    let mut frame = Frame {
+        name: md.get("name").cloned().unwrap_or_default(),
+        ref_id: md.get("refId").cloned().unwrap_or_default(),
+        meta: md
+            .get("meta")
+            .map(|m| serde_json::from_str(m).unwrap())
+            .unwrap_or(Value::Null),
+        labels: serde_json::from_str(&field.metadata()["labels"]).unwrap(),
+        config: field
+            .metadata()
+            .get("config")
+            .map(|c| serde_json::from_str(c).unwrap())
+            .unwrap_or(Value::Null),
+        times_ms: Vec::new(),
+        values: Vec::new(),
+    };
+    for batch in reader {
+        let batch = batch.unwrap();
+        let t = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<TimestampNanosecondArray>()
+            .unwrap();
+        let v = batch
+            .column(1)
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .unwrap();
+        frame
+            .times_ms
+            .extend((0..t.len()).map(|i| t.value(i) / 1_000_000));
+        frame
+            .values
+            .extend((0..v.len()).map(|i| (!v.is_null(i)).then(|| v.value(i))));
+    }
+    frame
+}
+
+/// Runs tests/support/gmd.py: boto3's GetMetricData with the same parameters.
+pub fn boto3_get_metric_data(
+    endpoint: &str,
+    user: &Value,
+    queries: Value,
+    start_ms: i64,
+    end_ms: i64,
+) -> Value {
+    let mut child = Command::new(python())
+        .arg(support("gmd.py"))
+        .args([
+            endpoint,
+            user["access_key_id"].as_str().unwrap(),
+            user["secret_access_key"].as_str().unwrap(),
+            &start_ms.to_string(),
+            &end_ms.to_string(),
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(queries.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -2,8 +2,9 @@
 Host header included so SigV4 signatures still verify, and counts calls per AWS action.
 
 Usage: proxy.py UPSTREAM_URL
-Prints the listening port on stdout. `GET /__counts` answers {"Action": count, ...} and is
-not forwarded; `POST /__reset` zeroes the counts.
+Prints the listening port on stdout. `GET /__counts` answers {"Action": count, ...};
+`GET /__requests/ACTION` answers the form fields of each recorded request of that action
+(the last 2,000); `POST /__reset` forgets everything. None of these are forwarded.
 """
 import http.client
 import json
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
 COUNTS = {}
+REQUESTS = {}
 LOCK = threading.Lock()
 HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 
@@ -49,13 +51,20 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/__counts":
             with LOCK:
                 return self.send_json(dict(COUNTS))
+        if self.path.startswith("/__requests/"):
+            with LOCK:
+                return self.send_json(REQUESTS.get(self.path.rsplit("/", 1)[-1], []))
         if self.path == "/__reset":
             with LOCK:
                 COUNTS.clear()
+                REQUESTS.clear()
             return self.send_json({})
         action = action_of(self.headers, body)
+        fields = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
         with LOCK:
             COUNTS[action] = COUNTS.get(action, 0) + 1
+            REQUESTS.setdefault(action, []).append(fields)
+            del REQUESTS[action][:-2000]
         conn = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=120)
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
         conn.request(self.command, self.path, body=body, headers=headers)

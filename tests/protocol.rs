@@ -1,0 +1,376 @@
+//! Server policy, request isolation, secrets and credential caching, through the real
+//! plugin binary and gRPC against moto in auth mode.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+
+fn two_users() -> serde_json::Value {
+    json!({ "users": [{ "name": "alice" }, { "name": "bob" }] })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn handshake_is_what_grafana_expects() {
+    let mut plugin = Plugin::start(&[]);
+    assert!(plugin.addr.starts_with("http://127.0.0.1:"));
+    assert!(plugin.alive());
+    // stderr lines are hclog JSON Grafana can parse.
+    let resp = plugin
+        .health(ds("x", json!({"authType": "magic"}), &[]))
+        .await;
+    assert_eq!(resp.status, ERROR);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    for line in plugin.output().lines() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not hclog JSON: {line}"));
+        assert!(
+            v["@level"].is_string() && v["@message"].is_string(),
+            "{line}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_not_allowed_by_default() {
+    let moto = Moto::start();
+    let plugin = Plugin::start(&[]);
+    let ctx = ds("ds-ec2", json_data("ec2_iam_role", &moto.endpoint), &[]);
+    let resp = plugin.health(ctx.clone()).await;
+    assert_eq!(resp.status, ERROR);
+    for needle in [
+        "trying to use non-allowed auth method ec2_iam_role",
+        "allowed_auth_providers",
+        "forward_settings_to_plugins",
+        "stratus-cloudwatch-datasource",
+        "Allowed: default, keys, credentials.",
+    ] {
+        assert!(resp.message.contains(needle), "{needle}: {}", resp.message);
+    }
+    assert_eq!(details(&resp)["step"], "server policy");
+    // The same check guards QueryData and CallResource.
+    let q = plugin
+        .query(
+            ctx.clone(),
+            vec![data_query(
+                "A",
+                json!({"namespace": "N", "metricName": "M"}),
+                now_ms() - 3_600_000,
+                now_ms(),
+            )],
+        )
+        .await;
+    assert_eq!(q.responses["A"].status, 403);
+    assert!(q.responses["A"].error.contains("non-allowed auth method"));
+    let (code, body) = plugin.resource(ctx, "namespaces").await;
+    assert_eq!(code, 403);
+    assert!(body["error"]
+        .as_str()
+        .unwrap()
+        .contains("non-allowed auth method"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn allowed_list_from_server_settings() {
+    let moto = Moto::start();
+    let seeded = moto.seed(two_users());
+    let plugin = Plugin::start(&[(
+        "AWS_AUTH_AllowedAuthProviders",
+        " credentials , ec2_iam_role ",
+    )]);
+    let k = keys(&seeded["users"]["alice"]);
+    let resp = plugin
+        .health(ds(
+            "ds-keys",
+            json_data("keys", &moto.endpoint),
+            &secure(&k),
+        ))
+        .await;
+    assert_eq!(resp.status, ERROR);
+    assert!(
+        resp.message.contains("Allowed: credentials, ec2_iam_role."),
+        "{}",
+        resp.message
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn assume_role_disabled_on_server() {
+    let moto = Moto::start();
+    let seeded = moto.seed(two_users());
+    let plugin = Plugin::start(&[("AWS_AUTH_AssumeRoleEnabled", "false")]);
+    let k = keys(&seeded["users"]["alice"]);
+    let mut jd = json_data("keys", &moto.endpoint);
+    jd["assumeRoleArn"] = json!(format!("arn:aws:iam::{ACCOUNT}:role/reader"));
+    let resp = plugin.health(ds("ds-ar", jd, &secure(&k))).await;
+    assert_eq!(resp.status, ERROR);
+    assert!(
+        resp.message
+            .contains("trying to use assume role but it is disabled in grafana config"),
+        "{}",
+        resp.message
+    );
+    assert!(
+        resp.message.contains("assume_role_enabled = true"),
+        "{}",
+        resp.message
+    );
+    // Without a role the same keys work.
+    let resp = plugin
+        .health(ds(
+            "ds-plain",
+            json_data("keys", &moto.endpoint),
+            &secure(&k),
+        ))
+        .await;
+    assert_eq!(resp.status, OK, "{}", resp.message);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invalid_server_setting_is_reported_not_fatal() {
+    let mut plugin = Plugin::start(&[("AWS_AUTH_SESSION_DURATION", "forever")]);
+    let resp = plugin
+        .health(ds(
+            "ds",
+            json!({"authType": "keys"}),
+            &[("accessKey", "A"), ("secretKey", "S")],
+        ))
+        .await;
+    assert_eq!(resp.status, ERROR);
+    assert!(
+        resp.message.contains("AWS_AUTH_SESSION_DURATION")
+            && resp.message.contains("session_duration"),
+        "{}",
+        resp.message
+    );
+    assert!(plugin.alive());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn user_with_role_none_is_served() {
+    let moto = Moto::start();
+    let seeded = moto.seed(two_users());
+    let plugin = Plugin::start(&[]);
+    let k = keys(&seeded["users"]["alice"]);
+    let ctx = ds_as(
+        "ds-none",
+        json_data("keys", &moto.endpoint),
+        &secure(&k),
+        "None",
+    );
+    let resp = plugin.health(ctx.clone()).await;
+    assert_eq!(resp.status, OK, "{}", resp.message);
+    let q = plugin
+        .query(
+            ctx,
+            vec![data_query(
+                "A",
+                json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60"}),
+                now_ms() - 3_600_000,
+                now_ms(),
+            )],
+        )
+        .await;
+    assert_eq!(q.responses["A"].error, "");
+    assert_eq!(q.responses["A"].frames.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_query_does_not_fail_the_others() {
+    let moto = Moto::start();
+    let seeded = moto.seed(two_users());
+    let mut plugin = Plugin::start(&[]);
+    let k = keys(&seeded["users"]["alice"]);
+    let ctx = ds("ds-mixed", json_data("keys", &moto.endpoint), &secure(&k));
+    let now = now_ms();
+    let mut bad_json = data_query("C", json!({}), now - 3_600_000, now);
+    bad_json.json = b"{not json".to_vec();
+    let q = plugin
+        .query(
+            ctx,
+            vec![
+                data_query("A", json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60"}), now - 3_600_000, now),
+                data_query("B", json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Median"}), now - 3_600_000, now),
+                bad_json,
+            ],
+        )
+        .await;
+    assert_eq!(q.responses["A"].error, "");
+    assert!(
+        q.responses["B"].error.contains("`statistic`"),
+        "{}",
+        q.responses["B"].error
+    );
+    assert_eq!(q.responses["B"].status, 400);
+    assert!(
+        q.responses["C"].error.contains("not valid JSON"),
+        "{}",
+        q.responses["C"].error
+    );
+    assert!(plugin.alive());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_data_sources_never_share_credentials() {
+    let moto = Moto::start();
+    let seeded = moto.seed(two_users());
+    let plugin = std::sync::Arc::new(Plugin::start(&[]));
+    let ka = keys(&seeded["users"]["alice"]);
+    let kb = keys(&seeded["users"]["bob"]);
+    let a = ds("ds-alice", json_data("keys", &moto.endpoint), &secure(&ka));
+    let b = ds("ds-bob", json_data("keys", &moto.endpoint), &secure(&kb));
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (ctx, who) = if i % 2 == 0 {
+            (a.clone(), "alice")
+        } else {
+            (b.clone(), "bob")
+        };
+        let plugin = plugin.clone();
+        tasks.push(tokio::spawn(async move { (who, plugin.health(ctx).await) }));
+    }
+    for t in tasks {
+        let (who, resp) = t.await.unwrap();
+        assert_eq!(resp.status, OK, "{}", resp.message);
+        assert_eq!(
+            details(&resp)["arn"],
+            format!("arn:aws:iam::{ACCOUNT}:user/{who}")
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn canary_secrets_never_leave_the_plugin() {
+    const CANARY_SECRET: &str = "STRATUS-CANARY-SECRET-7f3a9e";
+    const CANARY_TOKEN: &str = "STRATUS-CANARY-TOKEN-91bc44";
+    const CANARY_FILE: &str = "STRATUS-CANARY-FILE-5d2e10";
+    let moto = Moto::start();
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "alice" }],
+        "roles": [{ "name": "reader", "trusted_user": "alice", "external_id": "ext-1" }]
+    }));
+    let alice = &seeded["users"]["alice"];
+    let real_secret = alice["secret_access_key"].as_str().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        format!("[broken]\naws_access_key_id = AKIA{CANARY_FILE}\naws_secret_access_key = {CANARY_FILE}\n[garbled\n{CANARY_FILE} = = =\n"),
+    )
+    .unwrap();
+    let plugin = Plugin::start_with_home(home, &[("RUST_LOG", "trace")]);
+    let key_id = alice["access_key_id"].as_str().unwrap();
+    let now = now_ms();
+    let query = vec![data_query(
+        "A",
+        json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization"}),
+        now - 3_600_000,
+        now,
+    )];
+    let mut seen = Vec::new();
+
+    // Wrong secret and token: fails at STS and CloudWatch.
+    let bad = ds(
+        "ds-canary",
+        json_data("keys", &moto.endpoint),
+        &[
+            ("accessKey", key_id),
+            ("secretKey", CANARY_SECRET),
+            ("sessionToken", CANARY_TOKEN),
+        ],
+    );
+    seen.push(format!("{:?}", plugin.health(bad.clone()).await));
+    seen.push(format!(
+        "{:?}",
+        plugin.query(bad.clone(), query.clone()).await
+    ));
+    seen.push(format!(
+        "{:?}",
+        plugin
+            .resource(bad.clone(), "metrics?namespace=Custom%2FApp")
+            .await
+    ));
+    // Real secret, with assume role, succeeding (the assumed credentials are secrets too).
+    let mut jd = json_data("keys", &moto.endpoint);
+    jd["assumeRoleArn"] = seeded["roles"]["reader"]["arn"].clone();
+    jd["externalId"] = json!("ext-1");
+    let good = ds(
+        "ds-good",
+        jd,
+        &[("accessKey", key_id), ("secretKey", real_secret)],
+    );
+    seen.push(format!("{:?}", plugin.health(good.clone()).await));
+    seen.push(format!(
+        "{:?}",
+        plugin.query(good.clone(), query.clone()).await
+    ));
+    // A broken credentials file.
+    let mut jd = json_data("credentials", &moto.endpoint);
+    jd["profile"] = json!("broken");
+    seen.push(format!("{:?}", plugin.health(ds("ds-file", jd, &[])).await));
+    // Settings that fail to parse still carry decrypted secrets in the request.
+    seen.push(format!(
+        "{:?}",
+        plugin
+            .health(ds(
+                "ds-invalid",
+                json!({"authType": 42}),
+                &[("secretKey", CANARY_SECRET)]
+            ))
+            .await
+    ));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+
+    let logs = plugin.output();
+    // Proof that the verbose level took effect: Stratus's own debug lines are there.
+    assert!(
+        logs.contains(r#""@level":"DEBUG","@message":"resolved AWS credentials""#),
+        "no debug output:\n{logs}"
+    );
+    let everything = format!("{logs}\n{}", seen.join("\n"));
+    for secret in [CANARY_SECRET, CANARY_TOKEN, CANARY_FILE, real_secret] {
+        assert!(!everything.contains(secret), "secret {secret} leaked");
+    }
+    // Temporary credentials from AssumeRole never show up either: moto's session tokens start with FQoG.
+    assert!(
+        !everything.contains("FQoGZXIvYXdzE"),
+        "a session token leaked"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_first_requests_make_one_assume_role_call() {
+    let moto = Moto::start();
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "alice", "cloudwatch": false }],
+        "roles": [{ "name": "reader", "trusted_user": "alice", "external_id": "ext-1" }]
+    }));
+    let proxy = Proxy::start(&moto.endpoint);
+    let plugin = std::sync::Arc::new(Plugin::start(&[]));
+    let mut jd = json_data("keys", &proxy.endpoint);
+    jd["assumeRoleArn"] = seeded["roles"]["reader"]["arn"].clone();
+    jd["externalId"] = json!("ext-1");
+    let k = keys(&seeded["users"]["alice"]);
+    let ctx = ds("ds-sf", jd, &secure(&k));
+    let now = now_ms();
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let plugin = plugin.clone();
+        let ctx = ctx.clone();
+        let q = data_query(
+            "A",
+            json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization", "dimensions": {"InstanceId": format!("i-{i}")}, "period": "60"}),
+            now - 3_600_000,
+            now,
+        );
+        tasks.push(tokio::spawn(
+            async move { plugin.query(ctx, vec![q]).await },
+        ));
+    }
+    for t in tasks {
+        let r = t.await.unwrap();
+        assert_eq!(r.responses["A"].error, "", "{:?}", r.responses["A"]);
+    }
+    assert_eq!(proxy.count("AssumeRole"), 1, "{:?}", proxy.counts());
+    assert_eq!(proxy.count("GetMetricData"), 100);
+}
