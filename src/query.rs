@@ -678,6 +678,49 @@ mod tests {
         }
     }
 
+    /// Shapes real dashboards store (modelled on a public collection of 516 CloudWatch
+    /// targets): legacy and migrated targets, leftovers from editors, odd keys.
+    #[test]
+    fn dashboard_shapes() {
+        let ok = [
+            // Migrated builder target with editor leftovers.
+            r#"{"alias":"{{metric}} {{stat}}","application":{"filter":""},"datasource":{"type":"cloudwatch","uid":"$datasource"},
+               "dimensions":{"ApiName":"orders","Stage":"prod"},"expression":"","functions":[],"group":{"filter":""},"highResolution":false,
+               "host":{"filter":""},"id":"","item":{"filter":""},"label":"${PROP('MetricName')} ${PROP('Stat')}","matchExact":true,
+               "metricEditorMode":0,"metricName":"Count","metricQueryType":0,"mode":0,"namespace":"AWS/ApiGateway","options":{"showDisabledItems":false},
+               "period":"","refId":"A","region":"default","statistic":"Sum"}"#,
+            // Legacy graph-panel target: statistics array, returnData, no query type.
+            r#"{"dimensions":{"DBInstanceIdentifier":"db-1"},"expression":"","highResolution":false,"id":"","metricName":"CPUUtilization",
+               "namespace":"AWS/RDS","period":"86400","refId":"B","region":"us-east-1","returnData":false,"statistics":["Average"]}"#,
+            // A key and value with a leading space survive as stored.
+            r#"{"dimensions":{" IdentityProvider":" google"},"metricName":"SignUpSuccesses","namespace":"AWS/Cognito","statistic":"Sum","refId":"C"}"#,
+            // Wildcard with matchExact true.
+            r#"{"dimensions":{"ServiceName":"*","Currency":"USD"},"metricName":"EstimatedCharges","namespace":"AWS/Billing","statistic":"Maximum","matchExact":true,"refId":"D"}"#,
+            // Expression-only target with empty namespace and metric.
+            r#"{"expression":"m1/SERVICE_QUOTA(m1)*100","metricEditorMode":1,"metricQueryType":0,"metricName":"","namespace":"","region":"default","id":"e1","refId":"E","dimensions":{}}"#,
+            // Hidden intermediate for math.
+            r#"{"expression":"RATE(m1) * PERIOD(m1)","hide":true,"metricEditorMode":1,"id":"rate1","refId":"F","queryMode":"Metrics"}"#,
+            // No dimensions, sql left over and empty.
+            r#"{"dimensions":{},"metricName":"IncomingBytes","namespace":"AWS/Logs","statistic":"Sum","sqlExpression":"","sql":{"from":{}},"refId":"G"}"#,
+        ];
+        for json in ok {
+            let q = parse("R", json.as_bytes()).unwrap_or_else(|e| panic!("{json}: {e}"));
+            if let QueryKind::Builder { dimensions, .. } = &q.kind {
+                if let Some(v) = dimensions.get(" IdentityProvider") {
+                    assert_eq!(v, &vec![" google".to_string()]);
+                }
+            }
+        }
+        // Dashboard variables Grafana failed to replace are named as such.
+        let err = parse(
+            "H",
+            br#"{"namespace":"AWS/Usage","metricName":"$metric","statistic":"Sum"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "metricName");
+        assert!(err.message.contains("dashboard variable"));
+    }
+
     #[test]
     fn statistics() {
         for ok in [

@@ -472,3 +472,62 @@ async fn profile_with_credential_process() {
         "profile credential_process"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn default_chain_with_nothing_configured() {
+    let moto = Moto::start();
+    let plugin = Plugin::start(&[]);
+    let resp = plugin
+        .health(ds("ds-nothing", json_data("default", &moto.endpoint), &[]))
+        .await;
+    assert_eq!(resp.status, ERROR);
+    assert!(
+        resp.message.starts_with("resolving credentials failed"),
+        "{}",
+        resp.message
+    );
+    assert!(
+        resp.message.contains("default chain found no credentials"),
+        "{}",
+        resp.message
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_region_anywhere_is_a_clear_error() {
+    let plugin = Plugin::start(&[]);
+    let resp = plugin
+        .health(ds(
+            "ds-noregion",
+            json!({ "authType": "keys" }),
+            &[
+                ("accessKey", "AKIAEXAMPLE"),
+                ("secretKey", "example-secret-key"),
+            ],
+        ))
+        .await;
+    assert_eq!(resp.status, ERROR);
+    assert!(
+        resp.message.contains("No AWS region: set Default Region"),
+        "{}",
+        resp.message
+    );
+    // The environment's region is used when the data source has none.
+    let moto = Moto::start();
+    let seeded = moto.seed(alice());
+    let plugin = Plugin::start(&[("AWS_REGION", "eu-west-1")]);
+    let k = keys(&seeded["users"]["alice"]);
+    let resp = plugin
+        .health(ds(
+            "ds-envregion",
+            json!({ "authType": "keys", "endpoint": moto.endpoint }),
+            &secure(&k),
+        ))
+        .await;
+    assert_eq!(resp.status, OK, "{}", resp.message);
+    assert!(
+        resp.message.ends_with("CloudWatch reachable in eu-west-1"),
+        "{}",
+        resp.message
+    );
+}
