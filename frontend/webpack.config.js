@@ -1,0 +1,62 @@
+// Builds dist/module.js the way Grafana loads plugins: an AMD module whose shared packages
+// (React, @grafana/*, emotion, rxjs, ...) come from Grafana itself at run time.
+const path = require('path');
+
+const SHARED = [
+  'react',
+  'react-dom',
+  'react-redux',
+  'redux',
+  'rxjs',
+  'react-router',
+  'react-router-dom',
+  'lodash',
+  'moment',
+  'jquery',
+  'd3',
+  'angular',
+  'slate',
+  'prismjs',
+  'emotion',
+  '@emotion/css',
+  '@emotion/react',
+  '@grafana/data',
+  '@grafana/ui',
+  '@grafana/runtime',
+];
+
+/** TypeScript and modern dependencies compiled by SWC. */
+const swcRule = {
+  test: /\.[jt]sx?$/,
+  exclude: /node_modules/,
+  use: {
+    loader: 'swc-loader',
+    options: {
+      jsc: {
+        parser: { syntax: 'typescript', tsx: true },
+        transform: { react: { runtime: 'classic' } },
+        target: 'es2020',
+      },
+    },
+  },
+};
+
+module.exports = {
+  entry: { module: './src/module.ts' },
+  output: {
+    path: path.resolve(__dirname, process.env.STRATUS_DIST || '../dist'),
+    filename: '[name].js',
+    library: { type: 'amd' },
+    publicPath: 'public/plugins/stratus-cloudwatch-datasource/',
+    uniqueName: 'stratus-cloudwatch-datasource',
+  },
+  externals: [
+    ...SHARED,
+    // Grafana exposes its own modules under grafana/...
+    ({ request }, callback) => (request && request.startsWith('grafana/') ? callback(undefined, request.slice(8)) : callback()),
+  ],
+  resolve: { extensions: ['.ts', '.tsx', '.js', '.jsx', '.mjs'] },
+  module: { rules: [swcRule, { test: /\.m?js$/, resolve: { fullySpecified: false } }] },
+  devtool: 'source-map',
+  performance: { hints: false },
+};
