@@ -13,6 +13,7 @@ pub mod health;
 pub mod logging;
 pub mod planner;
 pub mod policy;
+pub mod provisioning;
 pub mod query;
 pub mod resources;
 pub mod server;
