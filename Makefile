@@ -6,7 +6,12 @@
 SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(abspath $(VENV)/bin/python)
-TARGET ?= x86_64-unknown-linux-gnu
+# The Rust target to build; defaults to this machine's. Another triple needs its toolchain.
+TARGET ?= $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+# Where the plugin folder is laid out (the compose stack builds into a volume).
+DIST ?= dist
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+PACKAGE = stratus-cloudwatch-datasource-$(VERSION).$(firstword $(subst ., ,$(GOOS_GOARCH))).zip
 # Grafana looks for <executable>_<os>_<arch>.
 GOOS_GOARCH = $(strip \
 	$(if $(findstring x86_64-unknown-linux,$(TARGET)),linux_amd64, \
@@ -18,7 +23,7 @@ GOOS_GOARCH = $(strip \
 	$(error unknown TARGET $(TARGET)))))))))
 NEXTEST := $(shell cargo nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: test lint dist dist-backend dist-frontend venv npm chromium test-backend test-frontend clean
+.PHONY: test lint dist dist-backend dist-frontend package venv npm chromium docker-compose test-backend test-frontend clean
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -39,16 +44,21 @@ npm: frontend/node_modules/.installed
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Debian's docker-compose validates docker-compose.yaml (no Docker engine runs here).
+docker-compose:
+	@command -v docker-compose >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
+
 lint: npm
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cd frontend && npx tsc --noEmit && npx eslint src tests
 
-test-backend: venv
+# The packaging test unpacks the release zip, so the package is built first.
+test-backend: venv docker-compose package
 ifeq ($(NEXTEST),yes)
-	STRATUS_PYTHON=$(PYTHON) cargo nextest run --no-fail-fast
+	STRATUS_PYTHON=$(PYTHON) STRATUS_PACKAGE=$(abspath $(PACKAGE)) cargo nextest run --no-fail-fast
 else
-	STRATUS_PYTHON=$(PYTHON) cargo test --no-fail-fast
+	STRATUS_PYTHON=$(PYTHON) STRATUS_PACKAGE=$(abspath $(PACKAGE)) cargo test --no-fail-fast
 endif
 
 test-frontend: npm chromium
@@ -57,18 +67,29 @@ test-frontend: npm chromium
 test: lint test-backend test-frontend
 
 dist:
-	rm -rf dist
-	$(MAKE) dist-backend dist-frontend
-	cp plugin.json README.md dist/
-	mkdir -p dist/img && cp img/logo.svg dist/img/logo.svg
+	rm -rf $(DIST)/*
+	$(MAKE) dist-backend dist-frontend dist-static
 
 dist-backend:
-	cargo build --release --target $(TARGET)
-	mkdir -p dist
-	install -m 0755 target/$(TARGET)/release/gpx_stratus dist/gpx_stratus_$(GOOS_GOARCH)
+	cargo build --release --locked --target $(TARGET)
+	mkdir -p $(DIST)
+	install -m 0755 target/$(TARGET)/release/gpx_stratus $(DIST)/gpx_stratus_$(GOOS_GOARCH)
 
 dist-frontend: npm
-	cd frontend && STRATUS_DIST=$(abspath dist) npm run build
+	cd frontend && STRATUS_DIST=$(abspath $(DIST)) npm run build
+
+dist-static:
+	mkdir -p $(DIST)/img
+	cp plugin.json README.md $(DIST)/
+	cp img/logo.svg $(DIST)/img/logo.svg
+
+# Grafana's release layout: a zip holding the folder stratus-cloudwatch-datasource/, and its sha256.
+package: dist
+	rm -rf target/package $(PACKAGE) $(PACKAGE).sha256
+	mkdir -p target/package
+	cp -a $(DIST) target/package/stratus-cloudwatch-datasource
+	cd target/package && zip -qr -X $(abspath $(PACKAGE)) stratus-cloudwatch-datasource
+	sha256sum $(PACKAGE) > $(PACKAGE).sha256
 
 clean:
 	rm -rf dist $(VENV) frontend/node_modules frontend/.harness frontend/test-results

@@ -26,10 +26,14 @@ pub fn python() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"))
 }
 
+/// A path in the repository.
+pub fn repo_path(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A test helper script.
 pub fn support(script: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/support")
-        .join(script)
+    repo_path("tests/support").join(script)
 }
 
 fn free_port() -> u16 {
@@ -128,10 +132,12 @@ impl Moto {
         assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     }
 
-    /// Runs tests/support/seed.py with `spec`; returns what it created.
+    /// Runs the demo stack's seeder (provisioning/demo/seeder.py) with `spec`; returns what
+    /// it created.
     pub fn seed(&self, spec: Value) -> Value {
         let mut child = Command::new(python())
-            .arg(support("seed.py"))
+            .arg(repo_path("provisioning/demo/seeder.py"))
+            .arg("seed")
             .arg(&self.endpoint)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -5,8 +5,9 @@ Faithful to AWS's documented IMDSv2 behaviour: a session token comes from
 `PUT /latest/api/token` with `X-aws-ec2-metadata-token-ttl-seconds` (1-21600); every GET
 must carry a live token in `X-aws-ec2-metadata-token` (401 otherwise); unknown paths are 404.
 
-Usage: imds.py MOTO_ENDPOINT ROLE_ARN ACCESS_KEY SECRET_KEY [DURATION_SECONDS]
-Prints the listening port on stdout, then serves until killed. Each credentials read
+Usage: imds.py MOTO_ENDPOINT ROLE_ARN ACCESS_KEY SECRET_KEY [DURATION_SECONDS [HOST:PORT]]
+Listens on HOST:PORT (default 127.0.0.1 and a free port), prints the port on stdout, then
+serves until killed. Each credentials read
 reuses the current credentials until less than a third of their life is left, as EC2 does.
 """
 import datetime
@@ -21,6 +22,7 @@ import boto3
 
 MOTO, ROLE_ARN, ACCESS_KEY, SECRET_KEY = sys.argv[1:5]
 DURATION = int(sys.argv[5]) if len(sys.argv) > 5 else 3600
+HOST, PORT = (sys.argv[6].rsplit(":", 1) if len(sys.argv) > 6 else ("127.0.0.1", "0"))
 ROLE_NAME = ROLE_ARN.rsplit("/", 1)[-1]
 TOKENS = {}
 LOCK = threading.Lock()
@@ -107,7 +109,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((HOST, int(PORT)), Handler)
     print(server.server_address[1], flush=True)
     server.serve_forever()
 

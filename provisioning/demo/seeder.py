@@ -1,0 +1,206 @@
+"""Seeds the moto AWS emulator for Stratus: the demo stack's seeder and the tests' fixture.
+
+    seeder.py seed ENDPOINT < spec.json
+        Creates the IAM users, roles (optionally with an sts:ExternalId trust condition) and
+        metric points a spec names, arms moto's SigV4 checks, prints what it made as JSON.
+
+    seeder.py demo ENDPOINT OUT_DIR [--once]
+        Creates the demo identities, writes OUT_DIR/demo.env (the variables the provisioning
+        files expand) and OUT_DIR/credentials (profiles for the credentials-file and SDK-default
+        data sources), marks OUT_DIR/ready, then puts realistic metrics every minute (once with
+        --once). docker-compose.yaml runs this; tests run it with --once.
+
+Seeding runs unauthenticated. `seed` then arms moto's auth mode (`reset-auth 0`) so every later
+request must carry a valid SigV4 signature of a seeded identity. `demo` leaves it off: moto
+checks signatures against the form body re-encoded its own way (spaces as "+"), so requests
+from the AWS SDK for Rust (spaces as "%20", equally valid) that carry a space, such as labels
+and SEARCH expressions, would fail in the demo although AWS accepts them.
+"""
+import datetime
+import json
+import math
+import os
+import random
+import sys
+import time
+import urllib.request
+
+import boto3
+
+ACCOUNT = "123456789012"
+DEMO_EXTERNAL_ID = "stratus-demo-external-id"
+DEMO_NAMESPACE = "Stratus/Demo"
+SERVICES = {"checkout": 120.0, "search": 45.0, "login": 80.0}
+INSTANCES = {"i-0a1b2c3d4e5f60001": 35.0, "i-0a1b2c3d4e5f60002": 55.0, "i-0a1b2c3d4e5f60003": 20.0}
+BACKFILL_MINUTES = 60
+
+
+def post(endpoint, path, body):
+    req = urllib.request.Request(
+        endpoint + path, data=body.encode(), method="POST", headers={"Content-Type": "text/plain"}
+    )
+    with urllib.request.urlopen(req) as resp:
+        resp.read()
+
+
+def client(endpoint, service, region="us-east-1", key="seed", secret="seed"):
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name=region, aws_access_key_id=key, aws_secret_access_key=secret
+    )
+
+
+CLOUDWATCH_READ = [
+    {"Effect": "Allow", "Action": ["monitoring:*", "cloudwatch:*"], "Resource": "*"},
+    {"Effect": "Allow", "Action": ["sts:GetCallerIdentity"], "Resource": "*"},
+]
+
+
+def seed(endpoint, spec, arm_auth=True):
+    """Creates what `spec` names; returns the users' keys and the roles' ARNs."""
+    post(endpoint, "/moto-api/reset-auth", "1000000")
+    iam = client(endpoint, "iam")
+    out = {"account": ACCOUNT, "users": {}, "roles": {}}
+    for user in spec.get("users", []):
+        name = user["name"]
+        arn = iam.create_user(UserName=name)["User"]["Arn"]
+        statements = list(CLOUDWATCH_READ) if user.get("cloudwatch", True) else []
+        statements.append({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
+        iam.put_user_policy(
+            UserName=name,
+            PolicyName="stratus-test",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+        )
+        key = iam.create_access_key(UserName=name)["AccessKey"]
+        out["users"][name] = {
+            "arn": arn,
+            "access_key_id": key["AccessKeyId"],
+            "secret_access_key": key["SecretAccessKey"],
+        }
+    for role in spec.get("roles", []):
+        principal = out["users"][role["trusted_user"]]["arn"]
+        statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
+        if role.get("external_id"):
+            statement["Condition"] = {"StringEquals": {"sts:ExternalId": role["external_id"]}}
+        trust = {"Version": "2012-10-17", "Statement": [statement]}
+        if role.get("web_identity"):
+            trust["Statement"].append(
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": "arn:aws:iam::%s:oidc-provider/example.com" % ACCOUNT},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                }
+            )
+        arn = iam.create_role(RoleName=role["name"], AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        iam.put_role_policy(
+            RoleName=role["name"],
+            PolicyName="cw",
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": CLOUDWATCH_READ}),
+        )
+        out["roles"][role["name"]] = {"arn": arn}
+    for metric in spec.get("metrics", []):
+        put(client(endpoint, "cloudwatch", metric.get("region", "us-east-1")), metric)
+    if arm_auth:
+        post(endpoint, "/moto-api/reset-auth", "0")
+    return out
+
+
+def put(cw, metric):
+    dims = [{"Name": k, "Value": v} for k, v in sorted(metric.get("dimensions", {}).items())]
+    data = [
+        {"MetricName": metric["name"], "Dimensions": dims, "Timestamp": ts, "Value": value, "Unit": metric.get("unit", "None")}
+        for ts, value in metric["points"]
+    ]
+    for i in range(0, len(data), 500):
+        cw.put_metric_data(Namespace=metric["namespace"], MetricData=data[i : i + 500])
+
+
+def demo_points(minute):
+    """One minute of demo metrics: a daily wave, some noise, an occasional error burst."""
+    t = minute.timestamp()
+    wave = 1 + 0.3 * math.sin(2 * math.pi * t / 86400) + 0.1 * math.sin(2 * math.pi * t / 900)
+    ts = minute.strftime("%Y-%m-%dT%H:%M:%SZ")
+    metrics = []
+    for service, base in SERVICES.items():
+        requests = round(base * 10 * wave * random.uniform(0.9, 1.1))
+        errors = round(requests * random.choice([0.001, 0.002, 0.01, 0.05]))
+        for name, value, unit in [
+            ("Latency", base * wave * random.uniform(0.8, 1.3), "Milliseconds"),
+            ("Requests", requests, "Count"),
+            ("Errors", errors, "Count"),
+        ]:
+            metrics.append({"namespace": DEMO_NAMESPACE, "name": name, "unit": unit, "dimensions": {"Service": service}, "points": [[ts, value]]})
+    for instance, base in INSTANCES.items():
+        metrics.append(
+            {"namespace": "AWS/EC2", "name": "CPUUtilization", "unit": "Percent", "dimensions": {"InstanceId": instance}, "points": [[ts, min(100.0, base * wave * random.uniform(0.7, 1.4))]]}
+        )
+    return metrics
+
+
+def write_demo_files(out_dir, seeded, endpoint):
+    reader = seeded["users"]["grafana-demo"]
+    instance = seeded["users"]["ec2-instance"]
+    env = {
+        "STRATUS_AWS_ENDPOINT": endpoint,
+        "STRATUS_DEMO_ACCESS_KEY_ID": reader["access_key_id"],
+        "STRATUS_DEMO_SECRET_ACCESS_KEY": reader["secret_access_key"],
+        "STRATUS_DEMO_ROLE_ARN": seeded["roles"]["stratus-demo-reader"]["arn"],
+        "STRATUS_DEMO_EXTERNAL_ID": DEMO_EXTERNAL_ID,
+        "STRATUS_DEMO_INSTANCE_ROLE_ARN": seeded["roles"]["stratus-demo-instance"]["arn"],
+        "STRATUS_DEMO_INSTANCE_ACCESS_KEY_ID": instance["access_key_id"],
+        "STRATUS_DEMO_INSTANCE_SECRET_ACCESS_KEY": instance["secret_access_key"],
+    }
+    os.makedirs(out_dir, exist_ok=True)
+    with open(os.path.join(out_dir, "demo.env"), "w") as f:
+        f.writelines("export %s='%s'\n" % (k, v) for k, v in env.items())
+    profile = "aws_access_key_id = %s\naws_secret_access_key = %s\n" % (reader["access_key_id"], reader["secret_access_key"])
+    with open(os.path.join(out_dir, "credentials"), "w") as f:
+        f.write("[default]\n" + profile + "\n[stratus-demo]\n" + profile)
+    # Grafana runs as user 472 and must read these; they hold only the emulator's demo keys.
+    for name in ("demo.env", "credentials"):
+        os.chmod(os.path.join(out_dir, name), 0o644)
+    with open(os.path.join(out_dir, "ready"), "w") as f:
+        f.write("ok\n")
+
+
+def demo(endpoint, out_dir, once):
+    # A fresh emulator has new keys: nothing may wait on files from an earlier run.
+    if os.path.exists(os.path.join(out_dir, "ready")):
+        os.remove(os.path.join(out_dir, "ready"))
+    seeded = seed(
+        endpoint,
+        {
+            "users": [{"name": "grafana-demo"}, {"name": "ec2-instance", "cloudwatch": False}],
+            "roles": [
+                {"name": "stratus-demo-reader", "trusted_user": "grafana-demo", "external_id": DEMO_EXTERNAL_ID},
+                {"name": "stratus-demo-instance", "trusted_user": "ec2-instance"},
+            ],
+        },
+        arm_auth=False,
+    )
+    reader = seeded["users"]["grafana-demo"]
+    cw = client(endpoint, "cloudwatch", key=reader["access_key_id"], secret=reader["secret_access_key"])
+    now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    for m in range(BACKFILL_MINUTES, 0, -1):
+        for metric in demo_points(now - datetime.timedelta(minutes=m)):
+            put(cw, metric)
+    write_demo_files(out_dir, seeded, endpoint)
+    print("demo seeded: %d minutes of metrics; files in %s" % (BACKFILL_MINUTES, out_dir), flush=True)
+    while not once:
+        time.sleep(60 - time.time() % 60)
+        minute = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+        for metric in demo_points(minute):
+            put(cw, metric)
+
+
+def main():
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "seed" and len(sys.argv) == 3:
+        json.dump(seed(sys.argv[2], json.load(sys.stdin)), sys.stdout)
+    elif command == "demo" and len(sys.argv) in (4, 5):
+        demo(sys.argv[2], sys.argv[3], once=sys.argv[4:] == ["--once"])
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()
