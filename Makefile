@@ -8,6 +8,8 @@ VENV := .venv
 PYTHON := $(abspath $(VENV)/bin/python)
 # The Rust target to build; defaults to this machine's. Another triple needs its toolchain.
 TARGET ?= $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+# Cargo's output folder (CARGO_TARGET_DIR when set).
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # Where the plugin folder is laid out (the compose stack builds into a volume).
 DIST ?= dist
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
@@ -73,7 +75,7 @@ dist:
 dist-backend:
 	cargo build --release --locked --target $(TARGET)
 	mkdir -p $(DIST)
-	install -m 0755 target/$(TARGET)/release/gpx_stratus $(DIST)/gpx_stratus_$(GOOS_GOARCH)
+	install -m 0755 $(TARGET_DIR)/$(TARGET)/release/gpx_stratus $(DIST)/gpx_stratus_$(GOOS_GOARCH)
 
 dist-frontend: npm
 	cd frontend && STRATUS_DIST=$(abspath $(DIST)) npm run build
