@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::identity::IdentityCache;
@@ -271,21 +271,23 @@ impl AwsSession {
     }
 }
 
-fn timeouts() -> TimeoutConfig {
+/// AWS calls get up to this many attempts; throttling and 5xx are retried with backoff.
+const MAX_ATTEMPTS: u32 = 3;
+
+fn timeouts(policy: &Policy) -> TimeoutConfig {
     // Explicit limits, so a black-holed endpoint fails a request rather than hanging it.
     TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .read_timeout(Duration::from_secs(30))
-        .operation_attempt_timeout(Duration::from_secs(30))
-        .operation_timeout(Duration::from_secs(60))
+        .connect_timeout(policy.connect_timeout)
+        .read_timeout(policy.attempt_timeout)
+        .operation_attempt_timeout(policy.attempt_timeout)
         .build()
 }
 
-fn base_config(region: &Region) -> aws_config::ConfigLoader {
+fn base_config(region: &Region, policy: &Policy) -> aws_config::ConfigLoader {
     aws_config::defaults(BehaviorVersion::latest())
         .region(aws_types::region::Region::new(region.as_str().to_string()))
-        .retry_config(RetryConfig::standard().with_max_attempts(3))
-        .timeout_config(timeouts())
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .timeout_config(timeouts(policy))
 }
 
 async fn resolve_region(settings: &Settings) -> Result<Region, AuthError> {
@@ -347,7 +349,7 @@ pub async fn build_session(settings: &Settings, policy: &Policy) -> Result<AwsSe
     let sdk_region = aws_types::region::Region::new(region.as_str().to_string());
     let provider_config = ProviderConfig::default().with_region(Some(sdk_region));
 
-    let mut sts_loader = base_config(&region);
+    let mut sts_loader = base_config(&region, policy);
     match &endpoints.sts {
         StsTarget::Default => {}
         StsTarget::Fips => sts_loader = sts_loader.use_fips(true),
@@ -378,7 +380,7 @@ pub async fn build_session(settings: &Settings, policy: &Policy) -> Result<AwsSe
     });
     // One lazy identity cache shared by every client of this data source: it refreshes before
     // expiry and makes concurrent first requests wait on one load.
-    let config = base_config(&region)
+    let config = base_config(&region, policy)
         .credentials_provider(observed)
         .identity_cache(IdentityCache::lazy().build())
         .load()
@@ -465,6 +467,7 @@ impl SessionCache {
 mod tests {
     use super::*;
     use crate::settings::{parse, RawSettings};
+    use std::time::Duration;
 
     fn settings(json: &str, secure: &[(&str, &str)]) -> Settings {
         let secure: HashMap<String, String> = secure

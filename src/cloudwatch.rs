@@ -439,7 +439,8 @@ pub async fn execute(
                     Some(429) => 429,
                     _ => 502,
                 };
-                failed_batch(batch, &format!("CloudWatch GetMetricData failed{code}: {}", f.message), status)
+                let advice = f.code.as_deref().and_then(errors::advice).map(|a| format!(" {a}")).unwrap_or_default();
+                failed_batch(batch, &format!("CloudWatch GetMetricData failed{code}: {}{advice}", f.message), status)
             }
         }
     });

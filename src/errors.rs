@@ -96,13 +96,31 @@ where
             }
         }
         other => {
-            let message = chain(other);
+            let detail = chain(other);
+            let message = match other {
+                SdkError::TimeoutError(_) => format!("AWS did not answer in time ({detail}). Check the endpoint and the network path from the Grafana server to AWS."),
+                SdkError::DispatchFailure(d) if d.is_timeout() => format!("Timed out reaching AWS ({detail}). Check the endpoint and the network path from the Grafana server to AWS."),
+                SdkError::DispatchFailure(_) => format!("Could not reach AWS: {detail}. Check the endpoint URL, DNS, proxy and firewall."),
+                SdkError::ResponseError(_) => format!("The response from AWS was cut off or unreadable: {detail}."),
+                _ => detail,
+            };
             AwsFailure {
                 code: code_from_message(&message).map(str::to_string),
                 message,
                 status: None,
             }
         }
+    }
+}
+
+/// What to do about an AWS error code that comes back after the SDK's retries.
+pub fn advice(code: &str) -> Option<&'static str> {
+    match code {
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" | "TooManyRequestsException" => Some(
+            "AWS throttled the calls even after retries with backoff; load fewer panels at once, lower GF_PLUGIN_STRATUS_MAX_CONCURRENT_CALLS, or ask AWS for a higher CloudWatch API quota.",
+        ),
+        "ServiceUnavailable" | "InternalFailure" | "InternalError" => Some("AWS kept failing after retries; try again shortly."),
+        _ => None,
     }
 }
 

@@ -14,8 +14,10 @@ const ENV_ALLOWED: &str = "AWS_AUTH_AllowedAuthProviders";
 const ENV_ASSUME_ROLE: &str = "AWS_AUTH_AssumeRoleEnabled";
 const ENV_SESSION: &str = "AWS_AUTH_SESSION_DURATION";
 const ENV_PAGE_LIMIT: &str = "AWS_CW_LIST_METRICS_PAGE_LIMIT";
-/// Stratus's own setting (Grafana passes `GF_PLUGIN_*` variables to plugins).
+/// Stratus's own settings (Grafana passes `GF_PLUGIN_*` variables to plugins).
 const ENV_MAX_CALLS: &str = "GF_PLUGIN_STRATUS_MAX_CONCURRENT_CALLS";
+const ENV_CONNECT_TIMEOUT: &str = "GF_PLUGIN_STRATUS_CONNECT_TIMEOUT";
+const ENV_ATTEMPT_TIMEOUT: &str = "GF_PLUGIN_STRATUS_ATTEMPT_TIMEOUT";
 
 /// Grafana's defaults, used when a variable is absent (a plugin Grafana does not forward
 /// settings to gets none of them).
@@ -25,6 +27,10 @@ const DEFAULT_PAGE_LIMIT: u32 = 500;
 /// GetMetricData calls in flight per data source: enough for a big dashboard to load in
 /// parallel, few enough to stay under CloudWatch's default request rate.
 const DEFAULT_MAX_CALLS: usize = 8;
+/// Long enough for a slow regional endpoint, short enough to fail a black-holed one quickly.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// One AWS API attempt; retries (3 attempts, backoff) come on top.
+const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// What the Grafana server allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +45,10 @@ pub struct Policy {
     pub list_metrics_page_limit: u32,
     /// Most GetMetricData calls in flight per data source.
     pub max_concurrent_calls: usize,
+    /// TCP connect timeout for AWS endpoints.
+    pub connect_timeout: Duration,
+    /// Timeout of one AWS API attempt (read included).
+    pub attempt_timeout: Duration,
 }
 
 impl Default for Policy {
@@ -49,6 +59,8 @@ impl Default for Policy {
             session_duration: DEFAULT_SESSION,
             list_metrics_page_limit: DEFAULT_PAGE_LIMIT,
             max_concurrent_calls: DEFAULT_MAX_CALLS,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
         }
     }
 }
@@ -203,6 +215,21 @@ impl Policy {
                     value: v.clone(),
                     reason: "expected a whole number from 1 to 1000".into(),
                 })?;
+        }
+        for (var, slot) in [
+            (ENV_CONNECT_TIMEOUT, &mut policy.connect_timeout),
+            (ENV_ATTEMPT_TIMEOUT, &mut policy.attempt_timeout),
+        ] {
+            if let Some(v) = get(var) {
+                *slot = parse_duration(&v)
+                    .filter(|d| !d.is_zero() && *d <= Duration::from_secs(600))
+                    .ok_or_else(|| PolicyError::InvalidServerSetting {
+                        var,
+                        ini_key: "the plugin's environment",
+                        value: v.clone(),
+                        reason: "expected a duration from 1ms to 10m, such as 5s".into(),
+                    })?;
+            }
         }
         Ok(policy)
     }

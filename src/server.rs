@@ -77,8 +77,20 @@ pub struct Plugin {
 impl Plugin {
     /// A plugin with the given policy (read from the environment in production).
     pub fn new(policy: Result<Policy, PolicyError>) -> Self {
-        if let Err(e) = &policy {
-            tracing::error!(error = %e, "invalid AWS server settings; every request will be refused until they are fixed");
+        match &policy {
+            Ok(p) => tracing::info!(
+                allowed = ?p.allowed.iter().map(|a| a.key()).collect::<Vec<_>>(),
+                assume_role_enabled = p.assume_role_enabled,
+                session_duration_s = p.session_duration.as_secs(),
+                list_metrics_page_limit = p.list_metrics_page_limit,
+                max_concurrent_calls = p.max_concurrent_calls,
+                connect_timeout_ms = p.connect_timeout.as_millis() as u64,
+                attempt_timeout_ms = p.attempt_timeout.as_millis() as u64,
+                "AWS server settings"
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "invalid AWS server settings; every request will be refused until they are fixed")
+            }
         }
         Plugin {
             policy,

@@ -545,3 +545,44 @@ pub fn boto3_get_metric_data(
     assert!(out.status.success());
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The fault-injecting proxy in front of moto (tests/support/faults.py).
+pub struct Faults {
+    _guard: Guard,
+    pub endpoint: String,
+}
+
+impl Faults {
+    pub fn start(upstream: &str) -> Faults {
+        let (guard, port) = start_script(&[support("faults.py").to_str().unwrap(), upstream]);
+        Faults {
+            _guard: guard,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    fn call(&self, method: &str, path: &str, body: &str) -> Value {
+        let port = self.endpoint.rsplit(':').next().unwrap();
+        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        write!(s, "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        serde_json::from_str(resp.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+    }
+
+    /// Injects `mode` for the next `count` requests (all when None).
+    pub fn set(&self, mode: &str, count: Option<u32>, delay_s: f64) {
+        self.call(
+            "POST",
+            "/__fault",
+            &json!({ "mode": mode, "count": count, "delay": delay_s }).to_string(),
+        );
+    }
+
+    /// Attempts per AWS action since the last `set`.
+    pub fn attempts(&self, action: &str) -> u64 {
+        self.call("GET", "/__attempts", "")[action]
+            .as_u64()
+            .unwrap_or(0)
+    }
+}

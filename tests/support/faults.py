@@ -1,0 +1,149 @@
+"""A fault-injecting HTTP proxy for tests, between the plugin and moto.
+
+Usage: faults.py UPSTREAM_URL  (prints its port on stdout)
+
+Control (answered by the proxy, never forwarded):
+  POST /__fault {"mode": MODE, "count": N, "delay": SECONDS}
+      MODE: pass | blackhole | delay | reset | 500 | 503 | throttle. The fault applies to the
+      next N requests (all when N is absent), then requests pass again.
+  GET  /__attempts  -> {"Action": attempts, ...} since the last /__fault
+"""
+import http.client
+import json
+import socket
+import struct
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+UPSTREAM = urllib.parse.urlparse(sys.argv[1])
+LOCK = threading.Lock()
+STATE = {"mode": "pass", "left": None, "delay": 0.0, "attempts": {}}
+HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
+THROTTLE = (
+    b'<ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><Error><Type>Sender</Type>'
+    b"<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault-1</RequestId></ErrorResponse>"
+)
+UNAVAILABLE = (
+    b'<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>Service is unavailable'
+    b"</Message></Error><RequestId>fault-2</RequestId></ErrorResponse>"
+)
+INTERNAL = (
+    b"<ErrorResponse><Error><Type>Receiver</Type><Code>InternalFailure</Code><Message>Internal failure"
+    b"</Message></Error><RequestId>fault-3</RequestId></ErrorResponse>"
+)
+
+
+def action_of(body):
+    fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+    return fields.get("Action", ["(other)"])[0]
+
+
+def take_fault():
+    with LOCK:
+        mode = STATE["mode"]
+        if mode == "pass":
+            return "pass", 0.0
+        if STATE["left"] is not None:
+            if STATE["left"] <= 0:
+                return "pass", 0.0
+            STATE["left"] -= 1
+        return mode, STATE["delay"]
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body, content_type="text/xml"):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def upstream(self, body):
+        conn = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=120)
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
+        conn.request(self.command, self.path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        conn.close()
+        return resp, data
+
+    def reset(self):
+        # RST instead of FIN: the client sees "connection reset by peer".
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+        self.close_connection = True
+
+    def handle_one(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.path == "/__fault":
+            spec = json.loads(body or b"{}")
+            with LOCK:
+                STATE.update(mode=spec.get("mode", "pass"), left=spec.get("count"), delay=float(spec.get("delay", 0)), attempts={})
+            return self.reply(200, b"{}", "application/json")
+        if self.path == "/__attempts":
+            with LOCK:
+                return self.reply(200, json.dumps(STATE["attempts"]).encode(), "application/json")
+        action = action_of(body)
+        with LOCK:
+            STATE["attempts"][action] = STATE["attempts"].get(action, 0) + 1
+        mode, delay = take_fault()
+        if mode == "blackhole":
+            # Hold the connection and never answer.
+            while True:
+                time.sleep(1)
+                try:
+                    if self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
+                        return
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    return
+        if mode == "500":
+            return self.reply(500, INTERNAL)
+        if mode == "503":
+            return self.reply(503, UNAVAILABLE)
+        if mode == "throttle":
+            return self.reply(400, THROTTLE)
+        if mode == "delay":
+            time.sleep(delay)
+        resp, data = self.upstream(body)
+        if mode == "reset":
+            # Headers and half the body, then a reset.
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in HOP and k.lower() != "content-length":
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            return self.reset()
+        self.send_response(resp.status)
+        for k, v in resp.getheaders():
+            if k.lower() not in HOP and k.lower() != "content-length":
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = handle_one
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
