@@ -37,11 +37,26 @@ pub fn filter(rust_log: Option<&str>) -> EnvFilter {
     filter
 }
 
-/// Installs the global subscriber.
+/// Installs the global subscriber, and a panic hook that reports panics as one log line in
+/// Grafana's format (the request that panicked fails; the plugin keeps serving).
 pub fn init() {
     let rust_log = std::env::var("RUST_LOG").ok();
     tracing_subscriber::registry()
         .with(grafana_plugin_sdk::backend::layer())
         .with(filter(rust_log.as_deref()))
         .init();
+    std::panic::set_hook(Box::new(|info| {
+        let location = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        // The message comes from our own code (an expect or an index), never from request data.
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        tracing::error!(%location, %message, "panic inside a request handler");
+    }));
 }

@@ -9,6 +9,9 @@ use crate::settings::Region;
 /// AWS's limit on queries in one GetMetricData call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
 
+/// CloudWatch's limit on the search string inside SEARCH().
+const MAX_SEARCH_STRING: usize = 1024;
+
 /// Joins the user's label and the per-series dimension values that AWS fills in, so each
 /// series carries its own dimensions back (one alert instance per series).
 pub const LABEL_SEPARATOR: &str = "|&|";
@@ -191,6 +194,15 @@ pub fn search_expression(
     )
 }
 
+/// The search string of a SEARCH expression built by [`search_expression`].
+fn search_string_len(expression: &str) -> usize {
+    let inner = expression
+        .strip_prefix("REMOVE_EMPTY(SEARCH('")
+        .and_then(|r| r.rsplit_once("', '"))
+        .map_or(expression, |(s, _)| s);
+    inner.chars().count()
+}
+
 fn sanitize_id(ref_id: &str) -> String {
     let cleaned: String = ref_id
         .chars()
@@ -282,6 +294,13 @@ fn plan_query(
                         label.push_str(&format!("${{PROP('Dim.{k}')}}"));
                     }
                     planned.label = Some(label);
+                }
+                let len = search_string_len(&expr);
+                if len > MAX_SEARCH_STRING {
+                    return Err(QueryError {
+                        field: "dimensions",
+                        message: format!("the SEARCH built from these dimension values is {len} characters long; CloudWatch accepts {MAX_SEARCH_STRING}. Select fewer values, or use * (all values)"),
+                    });
                 }
                 planned.executed = Some(expr.clone());
                 planned.spec = Spec::Expression(expr);
@@ -713,6 +732,31 @@ mod tests {
             .map(|(r, e)| (r.as_str(), e.field))
             .collect();
         assert_eq!(fields, vec![("B", "timeRange"), ("D", "id")]);
+    }
+
+    #[test]
+    fn overlong_search_is_refused_with_advice() {
+        let values: Vec<String> = (0..60)
+            .map(|i| format!("\"i-0123456789abcdef{i:02}\""))
+            .collect();
+        let json = format!(
+            r#"{{"namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{{"InstanceId":[{}]}}}}"#,
+            values.join(",")
+        );
+        let plan = plan(vec![tq("A", &json, NOW - HOUR, NOW)], &region(), NOW);
+        assert!(plan.batches.is_empty());
+        let (_, err) = &plan.errors[0];
+        assert_eq!(err.field, "dimensions");
+        assert!(
+            err.message.contains("CloudWatch accepts 1024")
+                && err.message.contains("use * (all values)"),
+            "{}",
+            err.message
+        );
+        assert_eq!(
+            search_string_len("REMOVE_EMPTY(SEARCH('abc', 'Sum', 60))"),
+            3
+        );
     }
 
     #[test]

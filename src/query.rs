@@ -340,6 +340,50 @@ pub fn valid_id(id: &str) -> bool {
         && id.len() <= 255
 }
 
+/// CloudWatch's limits on names and values, and generous caps on the free-text fields, so a
+/// runaway value gets a clear error instead of a rejected (or costly) AWS call.
+const MAX_NAME: usize = 255;
+const MAX_DIMENSION_VALUE: usize = 1024;
+const MAX_LABEL: usize = 1024;
+const MAX_EXPRESSION: usize = 10_240;
+
+fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), QueryError> {
+    let n = value.chars().count();
+    if n > max {
+        return Err(qerr(
+            field,
+            format!("is {n} characters long; CloudWatch accepts at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_lengths(q: &MetricQuery) -> Result<(), QueryError> {
+    if let Some(l) = &q.label {
+        check_len("label", l, MAX_LABEL)?;
+    }
+    match &q.kind {
+        QueryKind::Builder {
+            namespace,
+            metric_name,
+            dimensions,
+            ..
+        } => {
+            check_len("namespace", namespace, MAX_NAME)?;
+            check_len("metricName", metric_name, MAX_NAME)?;
+            for (k, values) in dimensions {
+                check_len("dimensions", k, MAX_NAME)?;
+                for v in values {
+                    check_len("dimensions", v, MAX_DIMENSION_VALUE)?;
+                }
+            }
+        }
+        QueryKind::Code { expression } => check_len("expression", expression, MAX_EXPRESSION)?,
+        QueryKind::Insights { sql } => check_len("sqlExpression", sql, MAX_EXPRESSION)?,
+    }
+    Ok(())
+}
+
 /// Parses one query's JSON.
 pub fn parse(ref_id: &str, json: &[u8]) -> Result<MetricQuery, QueryError> {
     let value: Value = serde_json::from_slice(json)
@@ -412,7 +456,7 @@ pub fn parse(ref_id: &str, json: &[u8]) -> Result<MetricQuery, QueryError> {
     };
     let account_id = opt_str(&obj, "accountId")?.filter(|a| a != "all");
 
-    Ok(MetricQuery {
+    let query = MetricQuery {
         ref_id: ref_id.to_string(),
         id,
         region,
@@ -421,7 +465,9 @@ pub fn parse(ref_id: &str, json: &[u8]) -> Result<MetricQuery, QueryError> {
         label,
         hide: opt_bool(&obj, "hide")?.unwrap_or(false),
         account_id,
-    })
+    };
+    check_lengths(&query)?;
+    Ok(query)
 }
 
 fn builder(obj: &Map<String, Value>) -> Result<QueryKind, QueryError> {
@@ -668,6 +714,10 @@ mod tests {
             (r#"{"namespace":7,"metricName":"X"}"#, "namespace"),
             (r#"[]"#, "(query JSON)"),
             (r#"{bad"#, "(query JSON)"),
+            (
+                r#"{"namespace":"N","metricName":"M","period":1e15}"#,
+                "period",
+            ),
         ];
         for (json, field) in cases {
             let err = p(json).unwrap_err();
@@ -719,6 +769,34 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.field, "metricName");
         assert!(err.message.contains("dashboard variable"));
+    }
+
+    #[test]
+    fn limits() {
+        let long = "x".repeat(1025);
+        let err = p(&format!(
+            r#"{{"namespace":"N","metricName":"M","label":"{long}"}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(err.field, "label");
+        assert!(err.message.contains("1025 characters") && err.message.contains("at most 1024"));
+        let err = p(&format!(
+            r#"{{"namespace":"{}","metricName":"M"}}"#,
+            "n".repeat(256)
+        ))
+        .unwrap_err();
+        assert_eq!(err.field, "namespace");
+        let err = p(&format!(
+            r#"{{"namespace":"N","metricName":"M","dimensions":{{"k":"{long}"}}}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(err.field, "dimensions");
+        // Multi-byte characters count as characters, not bytes.
+        assert!(p(&format!(
+            r#"{{"namespace":"N","metricName":"M","label":"{}"}}"#,
+            "ü".repeat(1000)
+        ))
+        .is_ok());
     }
 
     #[test]

@@ -316,6 +316,26 @@ pub fn grpc_timeout(value: &str) -> Option<Duration> {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn a_panicking_handler_fails_only_its_request() {
+        let status = isolated("QueryData", async {
+            let v: Vec<u8> = Vec::new();
+            v[3]
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(status.code(), tonic::Code::Internal);
+        assert!(
+            status
+                .message()
+                .contains("internal error while handling QueryData"),
+            "{}",
+            status.message()
+        );
+        assert!(status.message().contains("still running"));
+        assert_eq!(isolated("QueryData", async { 7 }).await.unwrap(), 7);
+    }
+
     #[test]
     fn grpc_timeouts() {
         assert_eq!(grpc_timeout("30S"), Some(Duration::from_secs(30)));

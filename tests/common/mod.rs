@@ -330,7 +330,10 @@ impl Plugin {
         ctx: pluginv2::PluginContext,
         queries: Vec<pluginv2::DataQuery>,
     ) -> pluginv2::QueryDataResponse {
-        let mut c = DataClient::connect(self.addr.clone()).await.unwrap();
+        let mut c = DataClient::connect(self.addr.clone())
+            .await
+            .unwrap()
+            .max_decoding_message_size(usize::MAX);
         c.query_data(pluginv2::QueryDataRequest {
             plugin_context: Some(ctx),
             headers: HashMap::new(),
