@@ -589,3 +589,31 @@ impl Faults {
             .unwrap_or(0)
     }
 }
+
+impl Imds {
+    /// (credentials minted, credentials served) so far.
+    pub fn stats(&self) -> (u64, u64) {
+        let port = self.endpoint.rsplit(':').next().unwrap();
+        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+        write!(
+            s,
+            "GET /__stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut resp = String::new();
+        s.read_to_string(&mut resp).unwrap();
+        let v: Value = serde_json::from_str(resp.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        (v["minted"].as_u64().unwrap(), v["served"].as_u64().unwrap())
+    }
+}
+
+impl Faults {
+    /// Rewrites AssumeRole answers to expire `seconds` from now.
+    pub fn short_sessions(&self, seconds: u32) {
+        self.call(
+            "POST",
+            "/__fault",
+            &json!({ "mode": "pass", "session_seconds": seconds }).to_string(),
+        );
+    }
+}

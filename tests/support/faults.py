@@ -6,10 +6,14 @@ Control (answered by the proxy, never forwarded):
   POST /__fault {"mode": MODE, "count": N, "delay": SECONDS}
       MODE: pass | blackhole | delay | reset | 500 | 503 | throttle. The fault applies to the
       next N requests (all when N is absent), then requests pass again.
+      "session_seconds": S rewrites the <Expiration> of AssumeRole answers to S seconds from
+      now, to test refreshes without waiting for STS's 15-minute minimum session.
   GET  /__attempts  -> {"Action": attempts, ...} since the last /__fault
 """
+import datetime
 import http.client
 import json
+import re
 import socket
 import struct
 import sys
@@ -20,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
 LOCK = threading.Lock()
-STATE = {"mode": "pass", "left": None, "delay": 0.0, "attempts": {}}
+STATE = {"mode": "pass", "left": None, "delay": 0.0, "attempts": {}, "session_seconds": None}
 HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 THROTTLE = (
     b'<ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><Error><Type>Sender</Type>'
@@ -87,7 +91,13 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/__fault":
             spec = json.loads(body or b"{}")
             with LOCK:
-                STATE.update(mode=spec.get("mode", "pass"), left=spec.get("count"), delay=float(spec.get("delay", 0)), attempts={})
+                STATE.update(
+                    mode=spec.get("mode", "pass"),
+                    left=spec.get("count"),
+                    delay=float(spec.get("delay", 0)),
+                    attempts={},
+                    session_seconds=spec.get("session_seconds"),
+                )
             return self.reply(200, b"{}", "application/json")
         if self.path == "/__attempts":
             with LOCK:
@@ -116,6 +126,12 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "delay":
             time.sleep(delay)
         resp, data = self.upstream(body)
+        with LOCK:
+            session = STATE["session_seconds"]
+        if session is not None and action == "AssumeRole" and resp.status == 200:
+            expiry = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=session)
+            stamp = expiry.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+            data = re.sub(rb"<Expiration>[^<]*</Expiration>", b"<Expiration>" + stamp + b"</Expiration>", data)
         if mode == "reset":
             # Headers and half the body, then a reset.
             self.send_response(resp.status)

@@ -7,8 +7,9 @@ must carry a live token in `X-aws-ec2-metadata-token` (401 otherwise); unknown p
 
 Usage: imds.py MOTO_ENDPOINT ROLE_ARN ACCESS_KEY SECRET_KEY [DURATION_SECONDS [HOST:PORT]]
 Listens on HOST:PORT (default 127.0.0.1 and a free port), prints the port on stdout, then
-serves until killed. Each credentials read
-reuses the current credentials until less than a third of their life is left, as EC2 does.
+serves until killed. Like EC2, it hands out the current credentials until half their life is
+left, then new ones. `GET /__stats` (a test path, outside IMDS's tree) answers how many were
+minted and served.
 """
 import datetime
 import json
@@ -26,7 +27,7 @@ HOST, PORT = (sys.argv[6].rsplit(":", 1) if len(sys.argv) > 6 else ("127.0.0.1",
 ROLE_NAME = ROLE_ARN.rsplit("/", 1)[-1]
 TOKENS = {}
 LOCK = threading.Lock()
-STATE = {"creds": None, "minted": 0}
+STATE = {"creds": None, "minted": 0, "served": 0}
 
 
 def mint():
@@ -37,7 +38,8 @@ def mint():
         aws_access_key_id=ACCESS_KEY,
         aws_secret_access_key=SECRET_KEY,
     )
-    creds = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="imds", DurationSeconds=DURATION)["Credentials"]
+    # STS's minimum session is 15 minutes; the expiry stated below may be shorter.
+    creds = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="imds", DurationSeconds=max(900, DURATION))["Credentials"]
     now = datetime.datetime.now(datetime.timezone.utc)
     # moto's expiry follows its own clock; state ours so the SDK's refresh is predictable.
     expiry = now + datetime.timedelta(seconds=DURATION)
@@ -57,8 +59,9 @@ def mint():
 def current():
     with LOCK:
         c = STATE["creds"]
-        if c is None or c["_expires"] - time.time() < DURATION / 3:
+        if c is None or c["_expires"] - time.time() < DURATION / 2:
             STATE["creds"] = c = mint()
+        STATE["served"] += 1
         return {k: v for k, v in c.items() if not k.startswith("_")}
 
 
@@ -93,6 +96,9 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(token.encode())
 
     def do_GET(self):
+        if self.path == "/__stats":
+            with LOCK:
+                return self.reply(200, json.dumps({"minted": STATE["minted"], "served": STATE["served"]}), "application/json")
         token = self.headers.get("X-aws-ec2-metadata-token")
         with LOCK:
             live = token is not None and TOKENS.get(token, 0) > time.time()
