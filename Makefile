@@ -25,7 +25,7 @@ GOOS_GOARCH = $(strip \
 	$(error unknown TARGET $(TARGET)))))))))
 NEXTEST := $(shell cargo nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: test lint dist dist-backend dist-frontend package venv npm chromium docker-compose test-backend test-frontend clean
+.PHONY: fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose test-backend test-frontend clean
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -50,7 +50,12 @@ chromium:
 docker-compose:
 	@command -v docker-compose >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
 
-lint: npm
+# Licences, banned crates and sources of every dependency (deny.toml).
+deny:
+	@command -v cargo-deny >/dev/null || cargo install cargo-deny --locked
+	cargo deny --log-level error check licenses bans sources
+
+lint: npm deny
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cd frontend && npx tsc --noEmit && npx eslint src tests
@@ -67,6 +72,21 @@ test-frontend: npm chromium
 	cd frontend && npm test && npm run test:browser
 
 test: lint test-backend test-frontend
+
+# Fuzz each target for FUZZ_SECONDS on the stable toolchain (cargo fuzz needs nightly flags,
+# which RUSTC_BOOTSTRAP allows). New inputs go to fuzz/corpus/, crashes to fuzz/artifacts/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := settings query resources
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$t; \
+		(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096) || exit 1; \
+	done
+
+# The full load run: 10,000 requests at concurrency 64 (make test runs 2,000).
+load: venv
+	STRATUS_PYTHON=$(PYTHON) STRATUS_LOAD_REQUESTS=10000 cargo test --test load -- --nocapture
 
 dist:
 	rm -rf $(DIST)/*
