@@ -6,9 +6,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use arrow::array::Array;
 use arrow::array::{Float64Array, TimestampNanosecondArray};
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::error::ArrowError;
+use arrow::ipc::reader::FileReader;
 use arrow::ipc::writer::FileWriter;
 use arrow::record_batch::RecordBatch;
 use serde_json::Value;
@@ -89,11 +91,90 @@ impl SeriesFrame {
     }
 }
 
+impl SeriesFrame {
+    /// Decodes a frame this module encoded (for the command line's output).
+    pub fn from_arrow(bytes: &[u8]) -> Result<SeriesFrame, ArrowError> {
+        let reader = FileReader::try_new(std::io::Cursor::new(bytes), None)?;
+        let schema = reader.schema();
+        let md = schema.metadata();
+        let json = |s: Option<&String>| s.and_then(|v| serde_json::from_str::<Value>(v).ok());
+        let value_md = schema.field(1).metadata();
+        let mut frame = SeriesFrame {
+            name: md.get("name").cloned().unwrap_or_default(),
+            ref_id: md.get("refId").cloned().unwrap_or_default(),
+            meta: json(md.get("meta")),
+            labels: value_md
+                .get("labels")
+                .and_then(|l| serde_json::from_str(l).ok())
+                .unwrap_or_default(),
+            value_config: json(value_md.get("config")),
+            ..Default::default()
+        };
+        for batch in reader {
+            let batch = batch?;
+            let bad = || ArrowError::SchemaError("not a Time/Value frame".into());
+            let times = batch
+                .column(0)
+                .as_any()
+                .downcast_ref::<TimestampNanosecondArray>()
+                .ok_or_else(bad)?;
+            let values = batch
+                .column(1)
+                .as_any()
+                .downcast_ref::<Float64Array>()
+                .ok_or_else(bad)?;
+            frame.times_ns.extend(times.values().iter());
+            frame
+                .values
+                .extend((0..values.len()).map(|i| (!values.is_null(i)).then(|| values.value(i))));
+        }
+        Ok(frame)
+    }
+
+    fn iso(ns: i64) -> String {
+        aws_smithy_types::DateTime::from_nanos(i128::from(ns))
+            .ok()
+            .and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+            .unwrap_or_else(|| ns.to_string())
+    }
+
+    /// The frame as plain JSON.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "name": self.name,
+            "refId": self.ref_id,
+            "labels": self.labels,
+            "meta": self.meta,
+            "time": self.times_ns.iter().map(|t| Self::iso(*t)).collect::<Vec<_>>(),
+            "value": self.values,
+        })
+    }
+
+    /// The frame as a text table: a header line, then one line per point.
+    pub fn to_table(&self) -> String {
+        let labels: Vec<String> = self
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let mut out = format!(
+            "{}: {} {{{}}} ({} points)\n",
+            self.ref_id,
+            self.name,
+            labels.join(", "),
+            self.values.len()
+        );
+        for (t, v) in self.times_ns.iter().zip(&self.values) {
+            let v = v.map(|x| x.to_string()).unwrap_or_else(|| "null".into());
+            out.push_str(&format!("  {}  {v}\n", Self::iso(*t)));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow::array::Array;
-    use arrow::ipc::reader::FileReader;
     use serde_json::json;
 
     #[test]
@@ -121,6 +202,16 @@ mod tests {
             r#"{"displayNameFromDS":"cpu i-1"}"#
         );
         assert!(schema.field(0).metadata().get("labels").is_none());
+        let back = SeriesFrame::from_arrow(&frame.to_arrow().unwrap()).unwrap();
+        assert_eq!(back, frame);
+        assert!(
+            back.to_table().starts_with(
+                "A: CPUUtilization {InstanceId=i-1} (2 points)\n  1970-01-01T00:00:01Z  1.5\n"
+            ),
+            "{}",
+            back.to_table()
+        );
+        assert_eq!(back.to_json()["value"], json!([1.5, null]));
         let batches: Vec<_> = reader.map(Result::unwrap).collect();
         let values = batches[0]
             .column(1)

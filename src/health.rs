@@ -50,11 +50,22 @@ pub struct Identity {
     pub account: String,
 }
 
-/// Facts about the shared credentials files, gathered at the edge for the hint.
+/// One shared credentials/config file the SDK reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileFact {
+    /// Where the SDK looks.
+    pub path: PathBuf,
+    /// Whether it exists (and is a file).
+    pub exists: bool,
+    /// Its permission bits, when it exists.
+    pub mode: Option<u32>,
+}
+
+/// Facts about the shared credentials files, gathered at the edge for hints and `check`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileFacts {
-    /// (path, exists) for the credentials file and the config file.
-    pub files: Vec<(PathBuf, bool)>,
+    /// The credentials file and the config file.
+    pub files: Vec<FileFact>,
 }
 
 impl FileFacts {
@@ -74,9 +85,14 @@ impl FileFacts {
             pick("AWS_CONFIG_FILE", "config"),
         ]
         .into_iter()
-        .map(|p| {
-            let exists = p.is_file();
-            (p, exists)
+        .map(|path| {
+            let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file());
+            FileFact {
+                exists: meta.is_some(),
+                mode: meta
+                    .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777),
+                path,
+            }
         })
         .collect();
         FileFacts { files }
@@ -172,7 +188,7 @@ pub fn hint(
                 let looked: Vec<String> = files
                     .files
                     .iter()
-                    .map(|(p, exists)| format!("{} ({})", p.display(), if *exists { "found" } else { "missing" }))
+                    .map(|f| format!("{} ({})", f.path.display(), if f.exists { "found" } else { "missing" }))
                     .collect();
                 format!(
                     "Looked for profile [{profile}] in {}. The files must belong to the HOME of the user running grafana-server and be readable by it (at most 0644).",
@@ -320,8 +336,16 @@ mod tests {
         let s = settings(r#"{"authType":"credentials","profile":"prod"}"#);
         let files = FileFacts {
             files: vec![
-                ("/h/.aws/credentials".into(), true),
-                ("/h/.aws/config".into(), false),
+                FileFact {
+                    path: "/h/.aws/credentials".into(),
+                    exists: true,
+                    mode: Some(0o600),
+                },
+                FileFact {
+                    path: "/h/.aws/config".into(),
+                    exists: false,
+                    mode: None,
+                },
             ],
         };
         let o = failure(

@@ -6,6 +6,7 @@
 //! providers), [`cloudwatch`] and [`resources`] (AWS calls) and [`server`] (gRPC).
 
 pub mod auth;
+pub mod cli;
 pub mod cloudwatch;
 pub mod errors;
 pub mod frames;

@@ -37,6 +37,24 @@ pub fn filter(rust_log: Option<&str>) -> EnvFilter {
     filter
 }
 
+/// Logging for the command line: plain text on stderr, warnings only unless `RUST_LOG` says
+/// otherwise, with the same caps.
+pub fn init_cli() {
+    let rust_log = std::env::var("RUST_LOG").ok();
+    let filter = match rust_log.as_deref() {
+        Some(v) => filter(Some(v)),
+        None => filter(Some("warn")),
+    };
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .without_time(),
+        )
+        .with(filter)
+        .init();
+}
+
 /// Installs the global subscriber, and a panic hook that reports panics as one log line in
 /// Grafana's format (the request that panicked fails; the plugin keeps serving).
 pub fn init() {

@@ -1,6 +1,9 @@
 //! `gpx_stratus`: started by Grafana, it performs the go-plugin handshake and serves the
-//! plugin protocol until Grafana stops it.
+//! plugin protocol until Grafana stops it; started by a person with a subcommand (`check`,
+//! `query`), it runs the same code paths from the command line.
 
+use clap::Parser;
+use stratus::cli::Cli;
 use stratus::policy::Policy;
 use stratus::server::{self, Plugin};
 
@@ -9,12 +12,11 @@ const MAGIC_COOKIE: &str = "grafana_plugin_type";
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    if std::env::var_os(MAGIC_COOKIE).is_none() {
-        eprintln!(
-            "gpx_stratus is the Stratus CloudWatch data source backend. Grafana starts it; \
-             install the plugin folder into Grafana's plugins directory instead of running it directly."
-        );
-        return std::process::ExitCode::from(2);
+    // Grafana starts the plugin without arguments; anything else is a person at a shell.
+    if std::env::args_os().len() > 1 || std::env::var_os(MAGIC_COOKIE).is_none() {
+        let cli = Cli::parse();
+        stratus::logging::init_cli();
+        return stratus::cli::run(cli).await;
     }
     stratus::logging::init();
     let plugin = Plugin::new(Policy::from_env());

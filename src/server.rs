@@ -139,10 +139,35 @@ impl Plugin {
         Ok(self.sessions.get(&settings, policy).await?)
     }
 
-    async fn health(&self, ctx: Option<&pluginv2::PluginContext>) -> health::Outcome {
+    /// The health check of a data source (CheckHealth, and the `check` command).
+    pub async fn health(&self, ctx: Option<&pluginv2::PluginContext>) -> health::Outcome {
         match self.session(ctx).await {
             Ok(session) => health::check(&session).await,
             Err(e) => health::local_failure(e.step(), None, e.to_string()),
+        }
+    }
+
+    /// Answers a QueryData request (the gRPC service and the `query` command).
+    pub async fn query_data(
+        &self,
+        req: &pluginv2::QueryDataRequest,
+        deadline: Option<Duration>,
+    ) -> HashMap<String, pluginv2::DataResponse> {
+        match self.session(req.plugin_context.as_ref()).await {
+            Ok(session) => query::run(&session, &req.queries, deadline).await,
+            Err(e) => {
+                // The data source cannot be used: every query of this request says why.
+                let message = e.to_string();
+                req.queries
+                    .iter()
+                    .map(|q| {
+                        (
+                            q.ref_id.clone(),
+                            query::error_response(&message, e.http_status()),
+                        )
+                    })
+                    .collect()
+            }
         }
     }
 }
@@ -206,18 +231,7 @@ impl Data for Service {
         let req = request.into_inner();
         let plugin = self.0.clone();
         let responses = isolated("QueryData", async move {
-            let ref_ids: Vec<String> = req.queries.iter().map(|q| q.ref_id.clone()).collect();
-            match plugin.session(req.plugin_context.as_ref()).await {
-                Ok(session) => query::run(&session, &req.queries, deadline).await,
-                Err(e) => {
-                    // The data source cannot be used: every query of this request says why.
-                    let message = e.to_string();
-                    ref_ids
-                        .into_iter()
-                        .map(|r| (r, query::error_response(&message, e.http_status())))
-                        .collect()
-                }
-            }
+            plugin.query_data(&req, deadline).await
         })
         .await?;
         Ok(Response::new(pluginv2::QueryDataResponse { responses }))
