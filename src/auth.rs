@@ -200,6 +200,7 @@ fn describe_source(creds: &Credentials) -> Option<String> {
 struct Observed {
     inner: SharedCredentialsProvider,
     log: Arc<CredentialLog>,
+    auth_mode: &'static str,
 }
 
 impl ProvideCredentials for Observed {
@@ -210,6 +211,7 @@ impl ProvideCredentials for Observed {
         provider::future::ProvideCredentials::new(async move {
             let result = self.inner.provide_credentials().await;
             self.log.resolutions.fetch_add(1, Ordering::Relaxed);
+            crate::metrics::global().credential_resolution(self.auth_mode, result.is_ok());
             match &result {
                 Ok(creds) => {
                     let info = CredentialInfo {
@@ -377,6 +379,7 @@ pub async fn build_session(settings: &Settings, policy: &Policy) -> Result<AwsSe
     let observed = SharedCredentialsProvider::new(Observed {
         inner: provider,
         log: credential_log.clone(),
+        auth_mode: settings.auth_type.key(),
     });
     // One lazy identity cache shared by every client of this data source: it refreshes before
     // expiry and makes concurrent first requests wait on one load.
@@ -457,6 +460,7 @@ impl SessionCache {
             }
             entry.cell.clone()
         };
+        crate::metrics::global().cache_lookup("sessions", cell.initialized());
         cell.get_or_try_init(|| async { build_session(settings, policy).await.map(Arc::new) })
             .await
             .cloned()

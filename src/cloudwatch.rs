@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::auth::AwsSession;
 use crate::errors;
 use crate::frames::SeriesFrame;
+use crate::metrics::CallOutcome;
 use crate::planner::{Batch, Plan, PlannedQuery, Spec, LABEL_SEPARATOR};
 use crate::query::error_response;
 
@@ -379,8 +380,11 @@ async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, errors:
     let queries: Vec<MetricDataQuery> = batch.queries.iter().map(to_sdk_query).collect();
     let mut pages = Vec::new();
     let mut token: Option<String> = None;
+    let metrics = crate::metrics::global();
     loop {
-        let out = client
+        metrics.get_metric_data_queries(queries.len());
+        let in_flight = metrics.call_started();
+        let sent = client
             .get_metric_data()
             .start_time(DateTime::from_millis(batch.start_ms))
             .end_time(DateTime::from_millis(batch.end_ms))
@@ -392,7 +396,17 @@ async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, errors:
             .map_err(|e| match crate::auth::credentials_error(&e) {
                 Some(c) => errors::from_credentials(c),
                 None => errors::from_sdk(&e),
-            })?;
+            });
+        drop(in_flight);
+        metrics.aws_call(
+            "monitoring",
+            "GetMetricData",
+            sent.as_ref().map_or_else(
+                |f| CallOutcome::of_error(f.code.as_deref()),
+                |_| CallOutcome::Ok,
+            ),
+        );
+        let out = sent?;
         pages.push(to_page(&out));
         match out.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),

@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 
 use crate::auth::{self, AwsSession};
 use crate::errors::{self, AwsFailure};
+use crate::metrics::CallOutcome;
 use crate::settings::{AuthType, Settings};
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// The step a health check failed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,7 +256,16 @@ pub fn local_failure(step: Step, settings: Option<&Settings>, message: String) -
 /// Runs the AWS steps of the health check for a session.
 pub async fn check(session: &AwsSession) -> Outcome {
     let settings = Some(&session.settings);
-    let who = match session.sts().get_caller_identity().send().await {
+    let metrics = crate::metrics::global();
+    let in_flight = metrics.call_started();
+    let identity = session.sts().get_caller_identity().send().await;
+    drop(in_flight);
+    let outcome = match &identity {
+        Ok(_) => CallOutcome::Ok,
+        Err(e) => CallOutcome::of_error(ProvideErrorMetadata::code(e)),
+    };
+    metrics.aws_call("sts", "GetCallerIdentity", outcome);
+    let who = match identity {
         Ok(out) => Identity {
             arn: out.arn().unwrap_or_default().to_string(),
             account: out.account().unwrap_or_default().to_string(),
@@ -269,12 +280,19 @@ pub async fn check(session: &AwsSession) -> Outcome {
     };
     // One cheap page, the same probe Grafana's own CloudWatch health check makes.
     let cw = session.cloudwatch(&session.default_region);
+    let in_flight = metrics.call_started();
     let probe = cw
         .list_metrics()
         .namespace("AWS/Billing")
         .metric_name("EstimatedCharges")
         .send()
         .await;
+    drop(in_flight);
+    let outcome = match &probe {
+        Ok(_) => CallOutcome::Ok,
+        Err(e) => CallOutcome::of_error(ProvideErrorMetadata::code(e)),
+    };
+    metrics.aws_call("monitoring", "ListMetrics", outcome);
     match probe {
         Ok(_) => success(session, &who),
         Err(err) => failure(

@@ -12,6 +12,7 @@ pub mod errors;
 pub mod frames;
 pub mod health;
 pub mod logging;
+pub mod metrics;
 pub mod planner;
 pub mod policy;
 pub mod provisioning;

@@ -14,6 +14,7 @@ use serde_json::{json, Value};
 
 use crate::auth::AwsSession;
 use crate::errors;
+use crate::metrics::CallOutcome;
 use crate::server::Plugin;
 use crate::settings::Region;
 
@@ -215,13 +216,25 @@ async fn list_metrics(
                 req = req.dimensions(DimensionFilter::builder().name(key).build());
             }
         }
-        let out = req
+        let metrics = crate::metrics::global();
+        let in_flight = metrics.call_started();
+        let sent = req
             .send()
             .await
             .map_err(|e| match crate::auth::credentials_error(&e) {
                 Some(c) => errors::from_credentials(c),
                 None => errors::from_sdk(&e),
-            })?;
+            });
+        drop(in_flight);
+        metrics.aws_call(
+            "monitoring",
+            "ListMetrics",
+            sent.as_ref().map_or_else(
+                |f| CallOutcome::of_error(f.code.as_deref()),
+                |_| CallOutcome::Ok,
+            ),
+        );
+        let out = sent?;
         for m in out.metrics() {
             match collect {
                 Collect::MetricNames => {
@@ -354,7 +367,9 @@ async fn route_request(
                 format!("{route}|{region}|{namespace}|{metric_name:?}|{filters:?}|{collect:?}");
             let uid = &session.settings.uid;
             let cache = plugin.lookups();
-            let values = match cache.get(uid, &key) {
+            let cached = cache.get(uid, &key);
+            crate::metrics::global().cache_lookup("lookups", cached.is_some());
+            let values = match cached {
                 Some(v) => v,
                 None => {
                     let v = list_metrics(

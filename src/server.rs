@@ -212,7 +212,9 @@ impl Diagnostics for Service {
         _request: Request<pluginv2::CollectMetricsRequest>,
     ) -> Result<Response<pluginv2::CollectMetricsResponse>, Status> {
         Ok(Response::new(pluginv2::CollectMetricsResponse {
-            metrics: None,
+            metrics: Some(pluginv2::collect_metrics_response::Payload {
+                prometheus: crate::metrics::global().render(),
+            }),
         }))
     }
 }
@@ -230,10 +232,13 @@ impl Data for Service {
             .and_then(grpc_timeout);
         let req = request.into_inner();
         let plugin = self.0.clone();
+        let started = std::time::Instant::now();
         let responses = isolated("QueryData", async move {
             plugin.query_data(&req, deadline).await
         })
         .await?;
+        crate::metrics::global()
+            .query_data(started, responses.values().all(|r| r.error.is_empty()));
         Ok(Response::new(pluginv2::QueryDataResponse { responses }))
     }
 }
