@@ -58,6 +58,7 @@ deny:
 lint: npm deny
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo check --quiet --manifest-path fuzz/Cargo.toml --bins
 	cd frontend && npx tsc --noEmit && npx eslint src tests
 
 # The packaging test unpacks the release zip, so the package is built first.

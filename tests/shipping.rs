@@ -485,13 +485,20 @@ fn readme_commands_are_the_ones_the_tests_run() {
     assert!(first_block[0].starts_with("docker compose up"));
     assert!(first_block[1].starts_with("make test"));
     // Every shell command in the README is one make test runs or validates.
+    // make load is the load test make test runs shortened; make test compiles the fuzz targets
+    // and runs cargo deny (advisories aside, which need a download); tests/cli.rs runs the CLI.
     let known = [
         "docker compose up",
         "make test",
         "make dist",
         "make package",
+        "make load",
+        "make fuzz",
         "unzip ",
         "sha256sum -c",
+        "gpx_stratus_linux_amd64 check",
+        "gpx_stratus_linux_amd64 query",
+        "cargo deny check",
     ];
     for block in readme.split("```sh").skip(1) {
         for line in block
