@@ -24,6 +24,7 @@ use aws_credential_types::provider::{
 use aws_credential_types::Credentials;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
+use tracing::Instrument;
 
 use crate::policy::Policy;
 use crate::settings::{AuthType, Endpoint, Region, Settings};
@@ -208,8 +209,13 @@ impl ProvideCredentials for Observed {
     where
         Self: 'a,
     {
+        let span = tracing::info_span!(
+            "resolve credentials",
+            otel.name = "resolve credentials",
+            auth_mode = self.auth_mode
+        );
         provider::future::ProvideCredentials::new(async move {
-            let result = self.inner.provide_credentials().await;
+            let result = self.inner.provide_credentials().instrument(span).await;
             self.log.resolutions.fetch_add(1, Ordering::Relaxed);
             crate::metrics::global().credential_resolution(self.auth_mode, result.is_ok());
             match &result {

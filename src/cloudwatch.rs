@@ -11,6 +11,7 @@ use aws_sdk_cloudwatch::types::{
 use aws_smithy_types::DateTime;
 use grafana_plugin_sdk::pluginv2;
 use serde_json::{json, Value};
+use tracing::Instrument;
 
 use crate::auth::AwsSession;
 use crate::errors;
@@ -392,6 +393,13 @@ async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, errors:
             .set_metric_data_queries(Some(queries.clone()))
             .set_next_token(token.take())
             .send()
+            .instrument(tracing::info_span!(
+                "aws call",
+                otel.name = "GetMetricData",
+                otel.kind = "client",
+                rpc.service = "monitoring",
+                queries = queries.len()
+            ))
             .await
             .map_err(|e| match crate::auth::credentials_error(&e) {
                 Some(c) => errors::from_credentials(c),

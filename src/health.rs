@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use serde_json::{json, Value};
+use tracing::Instrument;
 
 use crate::auth::{self, AwsSession};
 use crate::errors::{self, AwsFailure};
@@ -258,7 +259,17 @@ pub async fn check(session: &AwsSession) -> Outcome {
     let settings = Some(&session.settings);
     let metrics = crate::metrics::global();
     let in_flight = metrics.call_started();
-    let identity = session.sts().get_caller_identity().send().await;
+    let identity = session
+        .sts()
+        .get_caller_identity()
+        .send()
+        .instrument(tracing::info_span!(
+            "aws call",
+            otel.name = "GetCallerIdentity",
+            otel.kind = "client",
+            rpc.service = "sts"
+        ))
+        .await;
     drop(in_flight);
     let outcome = match &identity {
         Ok(_) => CallOutcome::Ok,
@@ -286,6 +297,12 @@ pub async fn check(session: &AwsSession) -> Outcome {
         .namespace("AWS/Billing")
         .metric_name("EstimatedCharges")
         .send()
+        .instrument(tracing::info_span!(
+            "aws call",
+            otel.name = "ListMetrics",
+            otel.kind = "client",
+            rpc.service = "monitoring"
+        ))
         .await;
     drop(in_flight);
     let outcome = match &probe {

@@ -20,3 +20,4 @@ pub mod query;
 pub mod resources;
 pub mod server;
 pub mod settings;
+pub mod telemetry;

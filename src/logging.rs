@@ -57,10 +57,13 @@ pub fn init_cli() {
 
 /// Installs the global subscriber, and a panic hook that reports panics as one log line in
 /// Grafana's format (the request that panicked fails; the plugin keeps serving).
-pub fn init() {
+///
+/// With a tracer provider (Grafana passed OTLP settings), spans are exported as traces too.
+pub fn init(traces: Option<&opentelemetry_sdk::trace::SdkTracerProvider>) {
     let rust_log = std::env::var("RUST_LOG").ok();
     tracing_subscriber::registry()
         .with(grafana_plugin_sdk::backend::layer())
+        .with(traces.map(crate::telemetry::layer))
         .with(filter(rust_log.as_deref()))
         .init();
     std::panic::set_hook(Box::new(|info| {

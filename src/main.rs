@@ -18,7 +18,17 @@ async fn main() -> std::process::ExitCode {
         stratus::logging::init_cli();
         return stratus::cli::run(cli).await;
     }
-    stratus::logging::init();
+    // Traces only when Grafana passes its OTLP settings; otherwise nothing is installed.
+    let traces = stratus::telemetry::TraceSettings::from_env().and_then(|t| {
+        match stratus::telemetry::provider(&t) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                eprintln!("tracing disabled: cannot export to {}: {e}", t.endpoint());
+                None
+            }
+        }
+    });
+    stratus::logging::init(traces.as_ref());
     let plugin = Plugin::new(Policy::from_env());
     let listener = match grafana_plugin_sdk::backend::initialize().await {
         Ok(l) => l,

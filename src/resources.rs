@@ -11,6 +11,7 @@ use aws_sdk_cloudwatch::types::DimensionFilter;
 use grafana_plugin_sdk::pluginv2;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use tracing::Instrument;
 
 use crate::auth::AwsSession;
 use crate::errors;
@@ -220,6 +221,12 @@ async fn list_metrics(
         let in_flight = metrics.call_started();
         let sent = req
             .send()
+            .instrument(tracing::info_span!(
+                "aws call",
+                otel.name = "ListMetrics",
+                otel.kind = "client",
+                rpc.service = "monitoring"
+            ))
             .await
             .map_err(|e| match crate::auth::credentials_error(&e) {
                 Some(c) => errors::from_credentials(c),

@@ -27,7 +27,8 @@ use crate::health::{self, Step};
 use crate::policy::{Policy, PolicyError};
 use crate::resources::LookupCache;
 use crate::settings::{self, RawSettings, Settings, SettingsError};
-use crate::{query, resources};
+use crate::{query, resources, telemetry};
+use tracing::Instrument;
 
 /// Why a request could not reach AWS at all.
 #[derive(Debug, Error)]
@@ -193,8 +194,11 @@ impl Diagnostics for Service {
         &self,
         request: Request<pluginv2::CheckHealthRequest>,
     ) -> Result<Response<pluginv2::CheckHealthResponse>, Status> {
+        let span = telemetry::request_span("CheckHealth", request.metadata());
         let req = request.into_inner();
-        let outcome = isolated("CheckHealth", self.0.health(req.plugin_context.as_ref())).await?;
+        let outcome = isolated("CheckHealth", self.0.health(req.plugin_context.as_ref()))
+            .instrument(span)
+            .await?;
         tracing::info!(ok = outcome.ok, "health check");
         Ok(Response::new(pluginv2::CheckHealthResponse {
             status: if outcome.ok {
@@ -230,12 +234,14 @@ impl Data for Service {
             .get("grpc-timeout")
             .and_then(|v| v.to_str().ok())
             .and_then(grpc_timeout);
+        let span = telemetry::request_span("QueryData", request.metadata());
         let req = request.into_inner();
         let plugin = self.0.clone();
         let started = std::time::Instant::now();
         let responses = isolated("QueryData", async move {
             plugin.query_data(&req, deadline).await
         })
+        .instrument(span)
         .await?;
         crate::metrics::global()
             .query_data(started, responses.values().all(|r| r.error.is_empty()));
@@ -254,6 +260,7 @@ impl Resource for Service {
         &self,
         request: Request<pluginv2::CallResourceRequest>,
     ) -> Result<Response<Self::CallResourceStream>, Status> {
+        let span = telemetry::request_span("CallResource", request.metadata());
         let req = request.into_inner();
         let plugin = self.0.clone();
         let reply = isolated("CallResource", async move {
@@ -262,6 +269,7 @@ impl Resource for Service {
                 Err(e) => resources::Reply::error(e.http_status() as u16, &e.to_string()),
             }
         })
+        .instrument(span)
         .await?;
         let response = pluginv2::CallResourceResponse {
             code: i32::from(reply.status),
