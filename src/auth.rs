@@ -476,23 +476,10 @@ impl SessionCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{parse, RawSettings};
     use std::time::Duration;
 
     fn settings(json: &str, secure: &[(&str, &str)]) -> Settings {
-        let secure: HashMap<String, String> = secure
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        parse(RawSettings {
-            uid: "ds-1",
-            name: "n",
-            database: "",
-            last_updated_ms: 1,
-            json_data: json.as_bytes(),
-            secure: &secure,
-        })
-        .unwrap()
+        crate::settings::for_test(json, secure)
     }
 
     #[test]

@@ -11,12 +11,11 @@ use aws_sdk_cloudwatch::types::{
 use aws_smithy_types::DateTime;
 use grafana_plugin_sdk::pluginv2;
 use serde_json::{json, Value};
-use tracing::Instrument;
 
 use crate::auth::AwsSession;
 use crate::errors;
 use crate::frames::SeriesFrame;
-use crate::metrics::CallOutcome;
+use crate::metrics::metered;
 use crate::planner::{Batch, Plan, PlannedQuery, Spec, LABEL_SEPARATOR};
 use crate::query::error_response;
 
@@ -381,40 +380,20 @@ async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, errors:
     let queries: Vec<MetricDataQuery> = batch.queries.iter().map(to_sdk_query).collect();
     let mut pages = Vec::new();
     let mut token: Option<String> = None;
-    let metrics = crate::metrics::global();
     loop {
-        metrics.get_metric_data_queries(queries.len());
-        let in_flight = metrics.call_started();
-        let sent = client
+        crate::metrics::global().get_metric_data_queries(queries.len());
+        let call = client
             .get_metric_data()
             .start_time(DateTime::from_millis(batch.start_ms))
             .end_time(DateTime::from_millis(batch.end_ms))
             .scan_by(ScanBy::TimestampAscending)
             .set_metric_data_queries(Some(queries.clone()))
             .set_next_token(token.take())
-            .send()
-            .instrument(tracing::info_span!(
-                "aws call",
-                otel.name = "GetMetricData",
-                otel.kind = "client",
-                rpc.service = "monitoring",
-                queries = queries.len()
-            ))
-            .await
-            .map_err(|e| match crate::auth::credentials_error(&e) {
-                Some(c) => errors::from_credentials(c),
-                None => errors::from_sdk(&e),
-            });
-        drop(in_flight);
-        metrics.aws_call(
-            "monitoring",
-            "GetMetricData",
-            sent.as_ref().map_or_else(
-                |f| CallOutcome::of_error(f.code.as_deref()),
-                |_| CallOutcome::Ok,
-            ),
-        );
-        let out = sent?;
+            .send();
+        let out = metered("monitoring", "GetMetricData", errors::code, async {
+            call.await.map_err(|e| errors::describe(&e))
+        })
+        .await?;
         pages.push(to_page(&out));
         match out.next_token() {
             Some(t) if !t.is_empty() => token = Some(t.to_string()),

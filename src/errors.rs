@@ -124,6 +124,22 @@ pub fn advice(code: &str) -> Option<&'static str> {
     }
 }
 
+/// Describes a failed SDK call; when resolving the credentials is what failed, describes that.
+pub fn describe<E>(err: &SdkError<E, HttpResponse>) -> AwsFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match crate::auth::credentials_error(err) {
+        Some(c) => from_credentials(c),
+        None => from_sdk(err),
+    }
+}
+
+/// The AWS error code of a failure, for metrics.
+pub fn code(failure: &AwsFailure) -> Option<&str> {
+    failure.code.as_deref()
+}
+
 /// Describes a credential resolution failure, reaching into the STS call behind an
 /// AssumeRole or web identity provider when that is what failed.
 pub fn from_credentials(err: &CredentialsError) -> AwsFailure {
@@ -171,8 +187,7 @@ pub fn scrub(text: &str, settings: Option<&Settings>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{parse, RawSettings};
-    use std::collections::HashMap;
+    use crate::settings::for_test;
 
     #[test]
     fn xml_fallback_reads_nested_errors() {
@@ -231,41 +246,22 @@ mod tests {
 
     #[test]
     fn scrub_removes_secrets() {
-        let secure: HashMap<String, String> = [
-            ("accessKey", "AK"),
-            ("secretKey", "S3CR3T-S3CR3T"),
-            ("sessionToken", "T0KEN-T0KEN"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        let s = parse(RawSettings {
-            uid: "u",
-            name: "n",
-            database: "",
-            last_updated_ms: 0,
-            json_data: br#"{"authType":"keys"}"#,
-            secure: &secure,
-        })
-        .unwrap();
+        let keys = r#"{"authType":"keys"}"#;
+        let s = for_test(
+            keys,
+            &[
+                ("accessKey", "AK"),
+                ("secretKey", "S3CR3T-S3CR3T"),
+                ("sessionToken", "T0KEN-T0KEN"),
+            ],
+        );
         assert_eq!(
             scrub("a S3CR3T-S3CR3T b T0KEN-T0KEN", Some(&s)),
             "a [redacted] b [redacted]"
         );
         assert_eq!(scrub("plain", None), "plain");
-        let short: HashMap<String, String> = [("accessKey", "AK"), ("secretKey", "S")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let s = parse(RawSettings {
-            uid: "u",
-            name: "n",
-            database: "",
-            last_updated_ms: 0,
-            json_data: br#"{"authType":"keys"}"#,
-            secure: &short,
-        })
-        .unwrap();
+        // A value too short to be a real secret is left alone rather than garbling the text.
+        let s = for_test(keys, &[("accessKey", "AK"), ("secretKey", "S")]);
         assert_eq!(scrub("STS said", Some(&s)), "STS said");
     }
 }

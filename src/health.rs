@@ -5,13 +5,11 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use serde_json::{json, Value};
-use tracing::Instrument;
 
 use crate::auth::{self, AwsSession};
 use crate::errors::{self, AwsFailure};
-use crate::metrics::CallOutcome;
+use crate::metrics::metered;
 use crate::settings::{AuthType, Settings};
-use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// The step a health check failed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,90 +255,50 @@ pub fn local_failure(step: Step, settings: Option<&Settings>, message: String) -
 /// Runs the AWS steps of the health check for a session.
 pub async fn check(session: &AwsSession) -> Outcome {
     let settings = Some(&session.settings);
-    let metrics = crate::metrics::global();
-    let in_flight = metrics.call_started();
-    let identity = session
-        .sts()
-        .get_caller_identity()
-        .send()
-        .instrument(tracing::info_span!(
-            "aws call",
-            otel.name = "GetCallerIdentity",
-            otel.kind = "client",
-            rpc.service = "sts"
-        ))
-        .await;
-    drop(in_flight);
-    let outcome = match &identity {
-        Ok(_) => CallOutcome::Ok,
-        Err(e) => CallOutcome::of_error(ProvideErrorMetadata::code(e)),
-    };
-    metrics.aws_call("sts", "GetCallerIdentity", outcome);
+    let call = session.sts().get_caller_identity().send();
+    let identity = metered(
+        "sts",
+        "GetCallerIdentity",
+        |e: &(Step, AwsFailure)| errors::code(&e.1),
+        async {
+            call.await
+                .map_err(|err| match auth::credentials_error(&err) {
+                    Some(c) => (Step::Credentials, errors::from_credentials(c)),
+                    None => (Step::Sts, errors::from_sdk(&err)),
+                })
+        },
+    )
+    .await;
     let who = match identity {
         Ok(out) => Identity {
             arn: out.arn().unwrap_or_default().to_string(),
             account: out.account().unwrap_or_default().to_string(),
         },
-        Err(err) => {
-            let (step, fail) = match auth::credentials_error(&err) {
-                Some(c) => (Step::Credentials, errors::from_credentials(c)),
-                None => (Step::Sts, errors::from_sdk(&err)),
-            };
-            return failure(step, settings, &fail, &FileFacts::gather());
-        }
+        Err((step, fail)) => return failure(step, settings, &fail, &FileFacts::gather()),
     };
     // One cheap page, the same probe Grafana's own CloudWatch health check makes.
-    let cw = session.cloudwatch(&session.default_region);
-    let in_flight = metrics.call_started();
-    let probe = cw
+    let call = session
+        .cloudwatch(&session.default_region)
         .list_metrics()
         .namespace("AWS/Billing")
         .metric_name("EstimatedCharges")
-        .send()
-        .instrument(tracing::info_span!(
-            "aws call",
-            otel.name = "ListMetrics",
-            otel.kind = "client",
-            rpc.service = "monitoring"
-        ))
-        .await;
-    drop(in_flight);
-    let outcome = match &probe {
-        Ok(_) => CallOutcome::Ok,
-        Err(e) => CallOutcome::of_error(ProvideErrorMetadata::code(e)),
-    };
-    metrics.aws_call("monitoring", "ListMetrics", outcome);
+        .send();
+    let probe = metered("monitoring", "ListMetrics", errors::code, async {
+        call.await.map_err(|e| errors::from_sdk(&e))
+    })
+    .await;
     match probe {
         Ok(_) => success(session, &who),
-        Err(err) => failure(
-            Step::CloudWatch,
-            settings,
-            &errors::from_sdk(&err),
-            &FileFacts::gather(),
-        ),
+        Err(fail) => failure(Step::CloudWatch, settings, &fail, &FileFacts::gather()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{parse, RawSettings};
-    use std::collections::HashMap;
 
     fn settings(json: &str) -> Settings {
-        let secure: HashMap<String, String> = [("accessKey", "AK"), ("secretKey", "SECRET-CANARY")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        parse(RawSettings {
-            uid: "u",
-            name: "n",
-            database: "",
-            last_updated_ms: 0,
-            json_data: json.as_bytes(),
-            secure: &secure,
-        })
-        .unwrap()
+        crate::settings::for_test(json, &[("accessKey", "AK"), ("secretKey", "SECRET-CANARY")])
     }
 
     fn aws(code: Option<&str>, message: &str) -> AwsFailure {

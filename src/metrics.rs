@@ -1,8 +1,11 @@
 //! Prometheus metrics served through Diagnostics.CollectMetrics. Labels never carry secrets
 //! or identities: service, operation, outcome, auth mode, cache result.
 
+use std::future::Future;
 use std::sync::OnceLock;
 use std::time::Instant;
+
+use tracing::Instrument;
 
 use prometheus::{
     Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry,
@@ -174,6 +177,32 @@ impl Metrics {
         let _ = TextEncoder::new().encode(&self.registry.gather(), &mut out);
         out
     }
+}
+
+/// Runs one AWS call under a client span, counted in flight and then by outcome (`code_of`
+/// gives the AWS error code of a failure).
+pub async fn metered<T, E>(
+    service: &'static str,
+    operation: &'static str,
+    code_of: impl Fn(&E) -> Option<&str>,
+    call: impl Future<Output = Result<T, E>>,
+) -> Result<T, E> {
+    let metrics = global();
+    let in_flight = metrics.call_started();
+    let span = tracing::info_span!(
+        "aws call",
+        otel.name = operation,
+        otel.kind = "client",
+        rpc.service = service
+    );
+    let result = call.instrument(span).await;
+    drop(in_flight);
+    let outcome = match &result {
+        Ok(_) => CallOutcome::Ok,
+        Err(e) => CallOutcome::of_error(code_of(e)),
+    };
+    metrics.aws_call(service, operation, outcome);
+    result
 }
 
 #[cfg(test)]

@@ -262,7 +262,6 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{parse, RawSettings};
     use std::collections::HashMap;
 
     fn policy(vars: &[(&str, &str)]) -> Result<Policy, PolicyError> {
@@ -274,19 +273,7 @@ mod tests {
     }
 
     fn settings(json: &str) -> Settings {
-        let secure: HashMap<String, String> = [("accessKey", "AK"), ("secretKey", "SK")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        parse(RawSettings {
-            uid: "u",
-            name: "n",
-            database: "",
-            last_updated_ms: 0,
-            json_data: json.as_bytes(),
-            secure: &secure,
-        })
-        .unwrap()
+        crate::settings::for_test(json, &[("accessKey", "AK"), ("secretKey", "SK")])
     }
 
     #[test]

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::auth::AwsSession;
-use crate::settings::Region;
+use crate::settings::{json_type, Region};
 use crate::{cloudwatch, errors, planner};
 
 /// A query that cannot run, naming the field and the fix.
@@ -146,17 +146,6 @@ pub struct MetricQuery {
     pub hide: bool,
     /// Cross-account observability source account.
     pub account_id: Option<String>,
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 fn opt_str(obj: &Map<String, Value>, field: &'static str) -> Result<Option<String>, QueryError> {

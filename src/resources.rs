@@ -11,11 +11,10 @@ use aws_sdk_cloudwatch::types::DimensionFilter;
 use grafana_plugin_sdk::pluginv2;
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tracing::Instrument;
 
 use crate::auth::AwsSession;
 use crate::errors;
-use crate::metrics::CallOutcome;
+use crate::metrics::metered;
 use crate::server::Plugin;
 use crate::settings::Region;
 
@@ -217,31 +216,10 @@ async fn list_metrics(
                 req = req.dimensions(DimensionFilter::builder().name(key).build());
             }
         }
-        let metrics = crate::metrics::global();
-        let in_flight = metrics.call_started();
-        let sent = req
-            .send()
-            .instrument(tracing::info_span!(
-                "aws call",
-                otel.name = "ListMetrics",
-                otel.kind = "client",
-                rpc.service = "monitoring"
-            ))
-            .await
-            .map_err(|e| match crate::auth::credentials_error(&e) {
-                Some(c) => errors::from_credentials(c),
-                None => errors::from_sdk(&e),
-            });
-        drop(in_flight);
-        metrics.aws_call(
-            "monitoring",
-            "ListMetrics",
-            sent.as_ref().map_or_else(
-                |f| CallOutcome::of_error(f.code.as_deref()),
-                |_| CallOutcome::Ok,
-            ),
-        );
-        let out = sent?;
+        let out = metered("monitoring", "ListMetrics", errors::code, async {
+            req.send().await.map_err(|e| errors::describe(&e))
+        })
+        .await?;
         for m in out.metrics() {
             match collect {
                 Collect::MetricNames => {

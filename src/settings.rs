@@ -329,7 +329,8 @@ pub struct RawSettings<'a> {
     pub secure: &'a HashMap<String, String>,
 }
 
-fn json_type(v: &Value) -> &'static str {
+/// How a JSON value's type is named in error messages ("a string", "an array", ...).
+pub fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -479,6 +480,24 @@ pub fn parse(raw: RawSettings<'_>) -> Result<Settings, SettingsError> {
         default_region,
         custom_metrics_namespaces,
     })
+}
+
+/// Settings parsed from jsonData and secureJsonData pairs, for other modules' tests.
+#[cfg(test)]
+pub(crate) fn for_test(json: &str, secure: &[(&str, &str)]) -> Settings {
+    let secure: HashMap<String, String> = secure
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    parse(RawSettings {
+        uid: "ds-1",
+        name: "n",
+        database: "",
+        last_updated_ms: 1,
+        json_data: json.as_bytes(),
+        secure: &secure,
+    })
+    .expect("test settings are valid")
 }
 
 #[cfg(test)]
