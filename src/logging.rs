@@ -43,7 +43,11 @@ pub fn init_cli() {
     let rust_log = std::env::var("RUST_LOG").ok();
     let filter = match rust_log.as_deref() {
         Some(v) => filter(Some(v)),
-        None => filter(Some("warn")),
+        // aws-config warns about failures the command reports in full itself.
+        None => match "aws_config=error".parse::<Directive>() {
+            Ok(d) => filter(Some("warn")).add_directive(d),
+            Err(_) => filter(Some("warn")),
+        },
     };
     tracing_subscriber::registry()
         .with(
