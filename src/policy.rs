@@ -128,7 +128,8 @@ pub fn parse_duration(value: &str) -> Option<Duration> {
         rest = &rest[unit_len..];
         total += number * seconds;
     }
-    (total.is_finite() && total >= 0.0).then(|| Duration::from_secs_f64(total))
+    // try_: an absurd value (1e30h) is "not a duration", not an overflow panic.
+    Duration::try_from_secs_f64(total).ok()
 }
 
 /// Parses a boolean as Go's `strconv.ParseBool` does.
@@ -386,9 +387,22 @@ mod tests {
                 "{raw}"
             );
         }
-        for bad in ["", "15", "m", "15x", "-1h", "1h-"] {
+        // Found by cargo fuzz: durations past Duration's range overflowed.
+        for bad in [
+            "",
+            "15",
+            "m",
+            "15x",
+            "-1h",
+            "1h-",
+            "99999999999999999999999h",
+            "1e400s",
+            "9.9e300w",
+        ] {
             assert_eq!(parse_duration(bad), None, "{bad}");
         }
+        // The crashing input cargo fuzz found, as it was.
+        assert_eq!(parse_duration(&format!("5m{}h", "9".repeat(40))), None);
         assert_eq!(
             policy(&[(ENV_SESSION, "1h")]).unwrap().session_duration,
             Duration::from_secs(3600)

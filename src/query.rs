@@ -707,6 +707,10 @@ mod tests {
                 r#"{"namespace":"N","metricName":"M","period":1e15}"#,
                 "period",
             ),
+            (
+                r#"{"namespace":"N","metricName":"M","period":"99999999999999999999999h"}"#,
+                "period",
+            ),
         ];
         for (json, field) in cases {
             let err = p(json).unwrap_err();
