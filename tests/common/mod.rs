@@ -55,6 +55,26 @@ fn wait_for_port(port: u16, what: &str) {
     }
 }
 
+/// One HTTP/1.1 request to a fixture on this machine; returns the status line and the body.
+/// (The fixtures' control endpoints, not AWS: no client library needed.)
+pub fn http(endpoint: &str, method: &str, path: &str, body: &str) -> (String, String) {
+    let port = endpoint.rsplit(':').next().unwrap();
+    let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
+    (
+        head.lines().next().unwrap_or_default().to_string(),
+        body.to_string(),
+    )
+}
+
+/// The JSON body of an HTTP request to a fixture.
+pub fn http_json(endpoint: &str, method: &str, path: &str, body: &str) -> Value {
+    serde_json::from_str(&http(endpoint, method, path, body).1).unwrap()
+}
+
 /// A child process killed when dropped.
 pub struct Guard(pub Child);
 
@@ -118,18 +138,13 @@ impl Moto {
     /// a 500 on requests that carry no signature at all, such as AssumeRoleWithWebIdentity,
     /// which AWS accepts unsigned; later requests are checked again.
     pub fn allow_unsigned(&self, n: u32) {
-        let port = self.endpoint.rsplit(':').next().unwrap();
-        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
-        let body = n.to_string();
-        write!(
-            s,
-            "POST /moto-api/reset-auth HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+        let (status, body) = http(
+            &self.endpoint,
+            "POST",
+            "/moto-api/reset-auth",
+            &n.to_string(),
+        );
+        assert!(status.starts_with("HTTP/1.1 200"), "{status} {body}");
     }
 
     /// Runs the demo stack's seeder (provisioning/demo/seeder.py) with `spec`; returns what
@@ -194,17 +209,7 @@ impl Proxy {
     }
 
     fn get(&self, path: &str) -> Value {
-        let port = self.endpoint.rsplit(':').next().unwrap();
-        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
-        write!(
-            s,
-            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        let body = resp.split("\r\n\r\n").nth(1).unwrap();
-        serde_json::from_str(body).unwrap()
+        http_json(&self.endpoint, "GET", path, "")
     }
 
     /// Calls per AWS action so far.
@@ -579,12 +584,7 @@ impl Faults {
     }
 
     fn call(&self, method: &str, path: &str, body: &str) -> Value {
-        let port = self.endpoint.rsplit(':').next().unwrap();
-        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
-        write!(s, "{method} {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        serde_json::from_str(resp.split("\r\n\r\n").nth(1).unwrap()).unwrap()
+        http_json(&self.endpoint, method, path, body)
     }
 
     /// Injects `mode` for the next `count` requests (all when None).
@@ -607,16 +607,7 @@ impl Faults {
 impl Imds {
     /// (credentials minted, credentials served) so far.
     pub fn stats(&self) -> (u64, u64) {
-        let port = self.endpoint.rsplit(':').next().unwrap();
-        let mut s = TcpStream::connect(format!("127.0.0.1:{port}")).unwrap();
-        write!(
-            s,
-            "GET /__stats HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).unwrap();
-        let v: Value = serde_json::from_str(resp.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        let v = http_json(&self.endpoint, "GET", "/__stats", "");
         (v["minted"].as_u64().unwrap(), v["served"].as_u64().unwrap())
     }
 }
