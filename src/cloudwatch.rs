@@ -291,7 +291,10 @@ fn series_frame(
         name: display,
         ref_id: q.ref_id.clone(),
         meta: Some(meta),
-        times_ns: points.iter().map(|p| p.0 * 1_000_000).collect(),
+        times_ns: points
+            .iter()
+            .map(|p| p.0.saturating_mul(1_000_000))
+            .collect(),
         values: points.iter().map(|p| Some(p.1)).collect(),
         labels,
         value_config: Some(config),

@@ -100,16 +100,18 @@ fn ceil_to(x: i64, m: i64) -> i64 {
     if x.rem_euclid(m) == 0 {
         q * m
     } else {
-        (q + 1) * m
+        // Saturating: the last minute before i64::MAX has no next minute.
+        q.saturating_add(1).saturating_mul(m)
     }
 }
 
 /// Grafana's automatic period: the first allowed period of at least range/2000 seconds,
 /// with coarser choices the older the start is (CloudWatch keeps fine data for a short time).
 pub fn auto_period(from_ms: i64, to_ms: i64, now_ms: i64) -> i32 {
-    let range_s = ((to_ms - from_ms).max(0) as f64 / 1000.0).max(1.0);
+    // Saturating: a hostile range (year -292 million) must not overflow the arithmetic.
+    let range_s = (to_ms.saturating_sub(from_ms).max(0) as f64 / 1000.0).max(1.0);
     let needed = (range_s / 2000.0).ceil() as i64;
-    let age_s = (now_ms - from_ms) / 1000;
+    let age_s = now_ms.saturating_sub(from_ms) / 1000;
     let allowed: &[i64] = if age_s > 455 * DAY_S {
         &[21_600, 86_400]
     } else if age_s > 63 * DAY_S {
@@ -482,6 +484,17 @@ mod tests {
                 "range {range} age {age}"
             );
         }
+    }
+
+    #[test]
+    fn extreme_ranges_do_not_overflow() {
+        // Found by cargo fuzz: i64-extreme ranges overflowed the subtraction.
+        for (from, to) in [(i64::MIN, i64::MAX), (i64::MIN + 5, 0), (0, i64::MAX)] {
+            let p = auto_period(from, to, NOW);
+            assert!(p > 0 && p % 86_400 == 0, "{p}");
+        }
+        assert_eq!(ceil_to(i64::MAX - 1, 60_000), i64::MAX);
+        assert_eq!(ceil_to(-61_000, 60_000), -60_000);
     }
 
     #[test]
