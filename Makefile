@@ -1,7 +1,8 @@
 # Stratus build, test and packaging.
 #   make test   installs what the tests need (a Python venv with moto, the frontend's npm
-#               packages, Debian's chromium) and runs every test
-#   make dist   builds the plugin folder dist/ (release backend, module.js, plugin.json, logo)
+#               packages, Debian's chromium and docker-compose, cargo-deny) and runs every test
+#   make dist   builds the plugin folder dist/ (release backend, module.js, plugin.json, logo,
+#               README)
 
 SHELL := /bin/bash
 VENV := .venv
