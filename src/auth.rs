@@ -3,7 +3,6 @@
 //! cache (which refreshes before expiry and coalesces concurrent loads).
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -130,19 +129,14 @@ pub struct CredentialInfo {
     pub expiry: Option<SystemTime>,
 }
 
-/// Records each resolution the SDK makes through the provider, without caching anything.
+/// Remembers the last credentials the SDK resolved through the provider (for the health
+/// check), without caching anything; resolutions are counted in the metrics.
 #[derive(Debug, Default)]
 pub struct CredentialLog {
-    resolutions: AtomicU64,
     last: Mutex<CredentialInfo>,
 }
 
 impl CredentialLog {
-    /// How many times credentials were resolved (cache misses and refreshes).
-    pub fn resolutions(&self) -> u64 {
-        self.resolutions.load(Ordering::Relaxed)
-    }
-
     /// The last successful resolution.
     pub fn last(&self) -> CredentialInfo {
         self.last.lock().map(|g| g.clone()).unwrap_or_default()
@@ -216,7 +210,6 @@ impl ProvideCredentials for Observed {
         );
         provider::future::ProvideCredentials::new(async move {
             let result = self.inner.provide_credentials().instrument(span).await;
-            self.log.resolutions.fetch_add(1, Ordering::Relaxed);
             crate::metrics::global().credential_resolution(self.auth_mode, result.is_ok());
             match &result {
                 Ok(creds) => {
