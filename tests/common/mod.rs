@@ -150,23 +150,11 @@ impl Moto {
     /// Runs the demo stack's seeder (provisioning/demo/seeder.py) with `spec`; returns what
     /// it created.
     pub fn seed(&self, spec: Value) -> Value {
-        let mut child = Command::new(python())
-            .arg(repo_path("provisioning/demo/seeder.py"))
+        let mut cmd = Command::new(python());
+        cmd.arg(repo_path("provisioning/demo/seeder.py"))
             .arg("seed")
-            .arg(&self.endpoint)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(spec.to_string().as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "seeding failed");
-        serde_json::from_slice(&out.stdout).unwrap()
+            .arg(&self.endpoint);
+        json_script(cmd, &spec)
     }
 }
 
@@ -544,15 +532,20 @@ pub fn boto3_get_metric_data(
     start_ms: i64,
     end_ms: i64,
 ) -> Value {
-    let mut child = Command::new(python())
-        .arg(support("gmd.py"))
-        .args([
-            endpoint,
-            user["access_key_id"].as_str().unwrap(),
-            user["secret_access_key"].as_str().unwrap(),
-            &start_ms.to_string(),
-            &end_ms.to_string(),
-        ])
+    let mut cmd = Command::new(python());
+    cmd.arg(support("gmd.py")).args([
+        endpoint,
+        user["access_key_id"].as_str().unwrap(),
+        user["secret_access_key"].as_str().unwrap(),
+        &start_ms.to_string(),
+        &end_ms.to_string(),
+    ]);
+    json_script(cmd, &queries)
+}
+
+/// Runs a helper script with `input` as JSON on stdin; returns its JSON stdout.
+fn json_script(mut cmd: Command, input: &Value) -> Value {
+    let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -561,10 +554,10 @@ pub fn boto3_get_metric_data(
         .stdin
         .take()
         .unwrap()
-        .write_all(queries.to_string().as_bytes())
+        .write_all(input.to_string().as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
+    assert!(out.status.success(), "{cmd:?} failed");
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
