@@ -11,7 +11,6 @@ Control (answered by the proxy, never forwarded):
   GET  /__attempts  -> {"Action": attempts, ...} since the last /__fault
 """
 import datetime
-import http.client
 import json
 import re
 import socket
@@ -22,10 +21,11 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from forward import fetch, relay_head
+
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
 LOCK = threading.Lock()
 STATE = {"mode": "pass", "left": None, "delay": 0.0, "attempts": {}, "session_seconds": None}
-HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 THROTTLE = (
     b'<ErrorResponse xmlns="http://monitoring.amazonaws.com/doc/2010-08-01/"><Error><Type>Sender</Type>'
     b"<Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>fault-1</RequestId></ErrorResponse>"
@@ -69,15 +69,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
-
-    def upstream(self, body):
-        conn = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=120)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
-        conn.request(self.command, self.path, body=body, headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        conn.close()
-        return resp, data
 
     def reset(self):
         # RST instead of FIN: the client sees "connection reset by peer".
@@ -125,7 +116,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply(400, THROTTLE)
         if mode == "delay":
             time.sleep(delay)
-        resp, data = self.upstream(body)
+        resp, data = fetch(self, UPSTREAM, body)
         with LOCK:
             session = STATE["session_seconds"]
         if session is not None and action == "AssumeRole" and resp.status == 200:
@@ -134,21 +125,11 @@ class Handler(BaseHTTPRequestHandler):
             data = re.sub(rb"<Expiration>[^<]*</Expiration>", b"<Expiration>" + stamp + b"</Expiration>", data)
         if mode == "reset":
             # Headers and half the body, then a reset.
-            self.send_response(resp.status)
-            for k, v in resp.getheaders():
-                if k.lower() not in HOP and k.lower() != "content-length":
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
+            relay_head(self, resp, len(data))
             self.wfile.write(data[: len(data) // 2])
             self.wfile.flush()
             return self.reset()
-        self.send_response(resp.status)
-        for k, v in resp.getheaders():
-            if k.lower() not in HOP and k.lower() != "content-length":
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
+        relay_head(self, resp, len(data))
         self.wfile.write(data)
 
     do_GET = do_POST = do_PUT = handle_one

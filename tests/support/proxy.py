@@ -6,18 +6,18 @@ Prints the listening port on stdout. `GET /__counts` answers {"Action": count, .
 `GET /__requests/ACTION` answers the form fields of each recorded request of that action
 (the last 2,000); `POST /__reset` forgets everything. None of these are forwarded.
 """
-import http.client
 import json
 import sys
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from forward import fetch, relay_head
+
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
 COUNTS = {}
 REQUESTS = {}
 LOCK = threading.Lock()
-HOP = {"connection", "keep-alive", "transfer-encoding", "proxy-connection", "upgrade"}
 
 
 def action_of(headers, body):
@@ -65,19 +65,9 @@ class Handler(BaseHTTPRequestHandler):
             COUNTS[action] = COUNTS.get(action, 0) + 1
             REQUESTS.setdefault(action, []).append(fields)
             del REQUESTS[action][:-2000]
-        conn = http.client.HTTPConnection(UPSTREAM.hostname, UPSTREAM.port, timeout=120)
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
-        conn.request(self.command, self.path, body=body, headers=headers)
-        resp = conn.getresponse()
-        data = resp.read()
-        self.send_response(resp.status)
-        for k, v in resp.getheaders():
-            if k.lower() not in HOP and k.lower() != "content-length":
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
+        resp, data = fetch(self, UPSTREAM, body)
+        relay_head(self, resp, len(data))
         self.wfile.write(data)
-        conn.close()
 
     do_GET = do_POST = do_PUT = do_DELETE = forward
 
