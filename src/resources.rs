@@ -4,7 +4,7 @@
 //! capped at the server's page limit and cached per data source.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_sdk_cloudwatch::types::DimensionFilter;
@@ -141,37 +141,62 @@ pub fn dimension_filters(
     Ok(out)
 }
 
-/// A cached live lookup.
+/// A live lookup: its values once fetched, shared by every request for it.
 struct Cached {
     at: Instant,
-    values: Vec<String>,
+    cell: Arc<tokio::sync::OnceCell<Vec<String>>>,
 }
 
-/// Per-data-source lookup cache, keyed by data source uid and the lookup.
+/// Per-data-source lookup cache, keyed by data source uid and the lookup. Identical lookups
+/// arriving together (panels and variables loading at once) share one ListMetrics walk.
 #[derive(Default)]
 pub struct LookupCache {
     entries: Mutex<HashMap<(String, String), Cached>>,
 }
 
 impl LookupCache {
-    fn get(&self, uid: &str, key: &str) -> Option<Vec<String>> {
-        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries
-            .get(&(uid.to_string(), key.to_string()))
-            .filter(|c| c.at.elapsed() < LOOKUP_TTL)
-            .map(|c| c.values.clone())
-    }
-
-    fn put(&self, uid: &str, key: String, values: Vec<String>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.retain(|_, c| c.at.elapsed() < LOOKUP_TTL);
-        entries.insert(
-            (uid.to_string(), key),
-            Cached {
-                at: Instant::now(),
-                values,
-            },
-        );
+    async fn get_or_fetch<F>(
+        &self,
+        uid: &str,
+        key: String,
+        fetch: F,
+    ) -> Result<Vec<String>, errors::AwsFailure>
+    where
+        F: std::future::Future<Output = Result<Vec<String>, errors::AwsFailure>>,
+    {
+        let id = (uid.to_string(), key);
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            entries.retain(|_, c| c.at.elapsed() < LOOKUP_TTL);
+            entries
+                .entry(id.clone())
+                .or_insert_with(|| Cached {
+                    at: Instant::now(),
+                    cell: Arc::default(),
+                })
+                .cell
+                .clone()
+        };
+        let mut fetched = false;
+        let result = cell
+            .get_or_try_init(|| {
+                fetched = true;
+                fetch
+            })
+            .await
+            .cloned();
+        crate::metrics::global().cache_lookup("lookups", !fetched);
+        if result.is_err() {
+            // A failure is not cached: the next request asks AWS again, with a fresh TTL.
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if entries
+                .get(&id)
+                .is_some_and(|c| Arc::ptr_eq(&c.cell, &cell))
+            {
+                entries.remove(&id);
+            }
+        }
+        result
     }
 }
 
@@ -350,14 +375,12 @@ async fn route_request(
             }
             let key =
                 format!("{route}|{region}|{namespace}|{metric_name:?}|{filters:?}|{collect:?}");
-            let uid = &session.settings.uid;
-            let cache = plugin.lookups();
-            let cached = cache.get(uid, &key);
-            crate::metrics::global().cache_lookup("lookups", cached.is_some());
-            let values = match cached {
-                Some(v) => v,
-                None => {
-                    let v = list_metrics(
+            let values = plugin
+                .lookups()
+                .get_or_fetch(
+                    &session.settings.uid,
+                    key,
+                    list_metrics(
                         session,
                         page_limit,
                         &region,
@@ -365,13 +388,10 @@ async fn route_request(
                         metric_name,
                         &filters,
                         collect,
-                    )
-                    .await
-                    .map_err(RouteError::Aws)?;
-                    cache.put(uid, key, v.clone());
-                    v
-                }
-            };
+                    ),
+                )
+                .await
+                .map_err(RouteError::Aws)?;
             let values = match collect {
                 Collect::DimensionKeys => values
                     .into_iter()
@@ -388,6 +408,59 @@ async fn route_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    async fn counted(
+        calls: &AtomicU32,
+        result: Result<Vec<String>, errors::AwsFailure>,
+    ) -> Result<Vec<String>, errors::AwsFailure> {
+        calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        result
+    }
+
+    #[tokio::test]
+    async fn identical_lookups_together_fetch_once() {
+        let cache = LookupCache::default();
+        let calls = AtomicU32::new(0);
+        let lookups = (0..10)
+            .map(|_| cache.get_or_fetch("ds", "k".into(), counted(&calls, Ok(vec!["v".into()]))));
+        for r in futures::future::join_all(lookups).await {
+            assert_eq!(r.unwrap(), vec!["v".to_string()]);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // Another data source, or another lookup, is fetched on its own.
+        cache
+            .get_or_fetch("other", "k".into(), counted(&calls, Ok(vec![])))
+            .await
+            .unwrap();
+        cache
+            .get_or_fetch("ds", "k2".into(), counted(&calls, Ok(vec![])))
+            .await
+            .unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_failed_lookup_is_not_cached() {
+        let cache = LookupCache::default();
+        let calls = AtomicU32::new(0);
+        let failure = errors::AwsFailure {
+            code: Some("Throttling".into()),
+            message: "Rate exceeded".into(),
+            status: Some(400),
+        };
+        let err = cache
+            .get_or_fetch("ds", "k".into(), counted(&calls, Err(failure)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code.as_deref(), Some("Throttling"));
+        let ok = cache
+            .get_or_fetch("ds", "k".into(), counted(&calls, Ok(vec!["v".into()])))
+            .await;
+        assert_eq!(ok.unwrap(), vec!["v".to_string()]);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
 
     #[test]
     fn catalogue_loads_and_has_common_namespaces() {
