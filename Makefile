@@ -3,6 +3,7 @@
 #               packages, Debian's chromium and docker-compose, cargo-deny) and runs every test
 #   make dist   builds the plugin folder dist/ (release backend, module.js, plugin.json, logo,
 #               README)
+#   make bench  runs the benchmarks and writes bench/results.md (not part of make test)
 
 SHELL := /bin/bash
 VENV := .venv
@@ -26,7 +27,7 @@ GOOS_GOARCH = $(strip \
 	$(error unknown TARGET $(TARGET)))))))))
 NEXTEST := $(shell cargo nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose test-backend test-frontend clean
+.PHONY: bench bench-record fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose test-backend test-frontend clean
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -89,6 +90,20 @@ fuzz:
 # The full load run: 10,000 requests at concurrency 64 (make test runs 2,000).
 load: venv
 	STRATUS_PYTHON=$(PYTHON) STRATUS_LOAD_REQUESTS=10000 cargo test --test load -- --nocapture
+
+# Criterion's estimates, which the system benchmark reads back into bench/results.md.
+CRITERION_HOME := $(abspath $(TARGET_DIR))/criterion
+
+# The micro benchmarks (criterion) and their floors first, then the macro, economy and process
+# figures; writes bench/results.md and fails when an AWS call count exceeds its floor.
+bench: venv
+	CRITERION_HOME=$(CRITERION_HOME) cargo bench --locked --bench micro
+	CRITERION_HOME=$(CRITERION_HOME) STRATUS_PYTHON=$(PYTHON) cargo bench --locked --bench system
+
+# Records again, from moto, the GetMetricData answer the macro benchmark replays
+# (bench/recordings/); needed when the plugin's request for the bench dashboard changes.
+bench-record: venv
+	STRATUS_PYTHON=$(PYTHON) cargo bench --locked --bench system -- --record
 
 dist:
 	rm -rf $(DIST)/*

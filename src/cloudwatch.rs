@@ -337,7 +337,8 @@ fn to_sdk_query(q: &PlannedQuery) -> MetricDataQuery {
     b.build()
 }
 
-fn to_page(out: &aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput) -> Page {
+/// Reduces one GetMetricData answer to a [`Page`].
+pub fn to_page(out: &aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput) -> Page {
     let msg = |m: &aws_sdk_cloudwatch::types::MessageData| {
         (
             m.code().unwrap_or_default().to_string(),

@@ -1,6 +1,8 @@
 //! CloudWatch metric queries and editor resources against moto, compared with an independent
 //! client (boto3) and counted at the proxy.
 
+#[path = "../benches/support/mod.rs"]
+mod bench;
 mod common;
 
 use common::*;
@@ -302,4 +304,52 @@ async fn a_query_with_no_data_is_an_empty_frame() {
     assert_eq!(r.error, "");
     let frames: Vec<Frame> = r.frames.iter().map(|f| decode(f)).collect();
     assert!(frames.iter().all(|f| f.values.is_empty()), "{frames:?}");
+}
+
+/// make bench replays a GetMetricData answer recorded from moto for the plugin's exact request;
+/// when the plugin's request changes, the recording must be made again (make bench-record).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_benchmark_recording_answers_the_plugins_request() {
+    let replay = Replay::start(bench::answers()).await;
+    let plugin = Plugin::start(&[]);
+    let json_data =
+        json!({ "authType": "keys", "defaultRegion": REGION, "endpoint": replay.endpoint });
+    let ctx = ds(
+        "bench",
+        json_data,
+        &[
+            ("accessKey", "AKIABENCHBENCHBENCH1"),
+            ("secretKey", "bench-secret"),
+        ],
+    );
+    let targets = bench::targets(100);
+    let queries = targets
+        .iter()
+        .map(|t| {
+            data_query(
+                &t.ref_id,
+                bench::query_json(t),
+                bench::FROM_MS,
+                bench::TO_MS,
+            )
+        })
+        .collect();
+    let resp = plugin.query(ctx, queries).await;
+    assert_eq!(resp.responses.len(), 100);
+    for (i, t) in targets.iter().enumerate() {
+        let r = &resp.responses[&t.ref_id];
+        assert!(
+            r.error.is_empty(),
+            "{}: {} (run make bench-record)",
+            t.ref_id,
+            r.error
+        );
+        let frame = decode(&r.frames[0]);
+        assert_eq!(frame.labels["InstanceId"], t.instance);
+        let expected: Vec<Option<f64>> = (0..bench::POINTS)
+            .map(|m| Some(bench::value(t, i, m)))
+            .collect();
+        assert_eq!(frame.values, expected, "{}", t.ref_id);
+        assert_eq!(frame.times_ms[0], bench::FROM_MS);
+    }
 }

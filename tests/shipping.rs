@@ -486,7 +486,7 @@ fn readme_commands_are_the_ones_the_tests_run() {
     assert!(first_block[1].starts_with("make test"));
     // Every shell command in the README is one make test runs or validates.
     // make load is the load test make test runs shortened; make test compiles the fuzz targets
-    // and runs cargo deny (advisories aside, which need a download); tests/cli.rs runs the CLI.
+    // and the benchmarks (and replays the benchmark's recording), and runs cargo deny (advisories aside, which need a download); tests/cli.rs runs the CLI.
     let known = [
         "docker compose up",
         "make test",
@@ -494,6 +494,7 @@ fn readme_commands_are_the_ones_the_tests_run() {
         "make package",
         "make load",
         "make fuzz",
+        "make bench",
         "unzip ",
         "sha256sum -c",
         "gpx_stratus_linux_amd64 check",

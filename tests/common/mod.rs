@@ -189,11 +189,30 @@ pub struct Proxy {
 
 impl Proxy {
     pub fn start(upstream: &str) -> Proxy {
-        let (guard, port) = start_script(&[support("proxy.py").to_str().unwrap(), upstream]);
+        Self::start_with(&[support("proxy.py").to_str().unwrap(), upstream])
+    }
+
+    /// A proxy that also appends every exchange to `file` (JSON lines).
+    pub fn recording(upstream: &str, file: &Path) -> Proxy {
+        Self::start_with(&[
+            support("proxy.py").to_str().unwrap(),
+            upstream,
+            "--record",
+            file.to_str().unwrap(),
+        ])
+    }
+
+    fn start_with(args: &[&str]) -> Proxy {
+        let (guard, port) = start_script(args);
         Proxy {
             _guard: guard,
             endpoint: format!("http://127.0.0.1:{port}"),
         }
+    }
+
+    /// Forgets the counts so far.
+    pub fn reset(&self) {
+        http(&self.endpoint, "POST", "/__reset", "");
     }
 
     fn get(&self, path: &str) -> Value {
@@ -212,6 +231,48 @@ impl Proxy {
 
     pub fn count(&self, action: &str) -> u64 {
         self.counts().get(action).copied().unwrap_or(0)
+    }
+}
+
+/// A local CloudWatch stand-in answering recorded requests from memory (the benchmark's
+/// GetMetricData recording). Any other request gets a 400 naming the problem, so a changed
+/// request fails loudly instead of skewing a measurement.
+pub struct Replay {
+    pub endpoint: String,
+}
+
+impl Replay {
+    /// Serves `answers` (request body -> status, Content-Type, body) on a local port.
+    pub async fn start(answers: HashMap<String, (u16, String, bytes::Bytes)>) -> Replay {
+        use http_body_util::{BodyExt, Full};
+        use hyper::{server::conn::http1, service::service_fn, Request, Response};
+        let answers = Arc::new(answers);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let answers = answers.clone();
+                let service = service_fn(move |req: Request<hyper::body::Incoming>| {
+                    let answers = answers.clone();
+                    async move {
+                        let body = req.into_body().collect().await?.to_bytes();
+                        let found = std::str::from_utf8(&body).ok().and_then(|b| answers.get(b));
+                        let (status, content_type, answer) = match found {
+                            Some((s, c, a)) => (*s, c.as_str(), a.clone()),
+                            None => (400, "text/xml", bytes::Bytes::from_static(b"<ErrorResponse><Error><Code>NoRecording</Code><Message>no recorded answer for this request; run make bench-record</Message></Error></ErrorResponse>")),
+                        };
+                        let response = Response::builder()
+                            .status(status)
+                            .header("Content-Type", content_type)
+                            .body(Full::new(answer))?;
+                        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(response)
+                    }
+                });
+                let io = hyper_util::rt::TokioIo::new(stream);
+                tokio::spawn(http1::Builder::new().serve_connection(io, service));
+            }
+        });
+        Replay { endpoint }
     }
 }
 
@@ -544,7 +605,7 @@ pub fn boto3_get_metric_data(
 }
 
 /// Runs a helper script with `input` as JSON on stdin; returns its JSON stdout.
-fn json_script(mut cmd: Command, input: &Value) -> Value {
+pub fn json_script(mut cmd: Command, input: &Value) -> Value {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -1,8 +1,10 @@
 """A counting HTTP proxy for tests: forwards every request to an upstream (moto) unchanged,
 Host header included so SigV4 signatures still verify, and counts calls per AWS action.
 
-Usage: proxy.py UPSTREAM_URL
-Prints the listening port on stdout. `GET /__counts` answers {"Action": count, ...};
+Usage: proxy.py UPSTREAM_URL [--record FILE]
+Prints the listening port on stdout. With --record, every forwarded exchange is appended to FILE
+as one JSON line: {"action", "request" (the body), "status", "content_type", "body"} (the
+benchmarks record moto's answers this way). `GET /__counts` answers {"Action": count, ...};
 `GET /__requests/ACTION` answers the form fields of each recorded request of that action
 (the last 2,000); `POST /__reset` forgets everything. None of these are forwarded.
 """
@@ -15,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from forward import fetch, relay_head
 
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
+RECORD = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--record" else None
 COUNTS = {}
 REQUESTS = {}
 LOCK = threading.Lock()
@@ -66,6 +69,16 @@ class Handler(BaseHTTPRequestHandler):
             REQUESTS.setdefault(action, []).append(fields)
             del REQUESTS[action][:-2000]
         resp, data = fetch(self, UPSTREAM, body)
+        if RECORD:
+            exchange = {
+                "action": action,
+                "request": body.decode("utf-8", "replace"),
+                "status": resp.status,
+                "content_type": resp.getheader("Content-Type", ""),
+                "body": data.decode("utf-8", "replace"),
+            }
+            with LOCK, open(RECORD, "a", encoding="utf-8") as f:
+                f.write(json.dumps(exchange) + "\n")
         relay_head(self, resp, len(data))
         self.wfile.write(data)
 

@@ -1,0 +1,231 @@
+//! Micro benchmarks (criterion) of Stratus's own per-request work, and the floors measured in
+//! the same run: the AWS SDK's own GetMetricData over the recorded answer, and a memcpy of the
+//! frame bytes. `make bench` runs this, then `benches/system.rs` reads the estimates.
+
+mod support;
+
+use std::collections::HashMap;
+use std::hint::black_box;
+
+use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region as SdkRegion};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::{Response, StatusCode};
+use aws_smithy_types::body::SdkBody;
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use grafana_plugin_sdk::pluginv2;
+use serde_json::json;
+use stratus::cloudwatch::{assemble, to_page, Page};
+use stratus::planner::{plan, Batch, TimedQuery};
+use stratus::policy::Policy;
+use stratus::server::Plugin;
+use stratus::settings::{self, RawSettings, Region};
+
+/// An HTTP client that answers every request with the recorded bytes: the SDK's own work
+/// (request, signing, deserializing the answer) with no network in between.
+#[derive(Debug, Clone)]
+struct Recorded {
+    body: bytes::Bytes,
+    content_type: String,
+}
+
+impl HttpConnector for Recorded {
+    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+        let mut response = Response::new(
+            StatusCode::try_from(200).expect("200 is a status"),
+            SdkBody::from(self.body.clone()),
+        );
+        response
+            .headers_mut()
+            .insert("Content-Type", self.content_type.clone());
+        HttpConnectorFuture::ready(Ok(response))
+    }
+}
+
+impl HttpClient for Recorded {
+    fn http_connector(
+        &self,
+        _: &HttpConnectorSettings,
+        _: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A keys + assume-role data source as Grafana sends it.
+fn data_source() -> (Vec<u8>, HashMap<String, String>) {
+    let json_data = json!({
+        "authType": "keys",
+        "defaultRegion": "us-east-1",
+        "assumeRoleArn": "arn:aws:iam::123456789012:role/CloudWatchReader",
+        "externalId": "bench-external-id",
+        "endpoint": "http://127.0.0.1:9",
+        "customMetricsNamespaces": "Bench/One,Bench/Two",
+    });
+    let secure = HashMap::from([
+        ("accessKey".to_string(), "AKIABENCHBENCHBENCH1".to_string()),
+        ("secretKey".to_string(), "bench-secret".to_string()),
+    ]);
+    (json_data.to_string().into_bytes(), secure)
+}
+
+fn settings_and_requests(c: &mut Criterion) {
+    let (json_data, secure) = data_source();
+    let raw = || RawSettings {
+        uid: "bench",
+        name: "Bench",
+        database: "",
+        last_updated_ms: 1_700_000_000_000,
+        json_data: &json_data,
+        secure: &secure,
+    };
+    c.bench_function("settings_parse", |b| {
+        b.iter(|| settings::parse(black_box(raw())).unwrap())
+    });
+
+    // Every request parses the settings, checks the policy and finds the cached session.
+    let rt = runtime();
+    let plugin = Plugin::new(Policy::from_lookup(|_| None));
+    let ctx = pluginv2::PluginContext {
+        org_id: 1,
+        plugin_id: "stratus-cloudwatch-datasource".into(),
+        data_source_instance_settings: Some(pluginv2::DataSourceInstanceSettings {
+            id: 1,
+            uid: "bench".into(),
+            name: "Bench".into(),
+            json_data: json_data.clone(),
+            decrypted_secure_json_data: secure.clone(),
+            last_updated_ms: 1_700_000_000_000,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    rt.block_on(plugin.session(Some(&ctx))).unwrap();
+    c.bench_function("per_request_policy_and_session_hit", |b| {
+        b.iter(|| rt.block_on(plugin.session(black_box(Some(&ctx)))).unwrap())
+    });
+}
+
+/// The dashboard's queries as Grafana sends them.
+fn dashboard() -> Vec<(String, Vec<u8>)> {
+    support::targets(100)
+        .iter()
+        .map(|t| {
+            (
+                t.ref_id.clone(),
+                support::query_json(t).to_string().into_bytes(),
+            )
+        })
+        .collect()
+}
+
+fn parse_and_plan(queries: &[(String, Vec<u8>)]) -> stratus::planner::Plan {
+    let timed = queries
+        .iter()
+        .map(|(ref_id, json)| TimedQuery {
+            query: stratus::query::parse(ref_id, json).unwrap(),
+            from_ms: support::FROM_MS,
+            to_ms: support::TO_MS,
+        })
+        .collect();
+    plan(
+        timed,
+        &Region::parse("us-east-1").unwrap(),
+        support::TO_MS + 60_000,
+    )
+}
+
+fn planning(c: &mut Criterion) {
+    let queries = dashboard();
+    c.bench_function("parse_and_plan_100_queries", |b| {
+        b.iter(|| parse_and_plan(black_box(&queries)))
+    });
+}
+
+/// The SDK client answering from the recording.
+fn recorded_client() -> aws_sdk_cloudwatch::Client {
+    let exchange = support::recordings()
+        .into_iter()
+        .find(|e| e.action == "GetMetricData")
+        .expect("a recorded GetMetricData answer");
+    let conf = aws_sdk_cloudwatch::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(SdkRegion::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIABENCHBENCHBENCH1",
+            "bench-secret",
+            None,
+            None,
+            "bench",
+        ))
+        .http_client(Recorded {
+            body: bytes::Bytes::from(exchange.body),
+            content_type: exchange.content_type,
+        })
+        .build();
+    aws_sdk_cloudwatch::Client::from_conf(conf)
+}
+
+async fn sdk_call(
+    client: &aws_sdk_cloudwatch::Client,
+) -> aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput {
+    client
+        .get_metric_data()
+        .start_time(aws_smithy_types::DateTime::from_millis(support::FROM_MS))
+        .end_time(aws_smithy_types::DateTime::from_millis(support::TO_MS))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn frames_and_floors(c: &mut Criterion) {
+    let rt = runtime();
+    let client = recorded_client();
+    let pages: Vec<Page> = vec![to_page(&rt.block_on(sdk_call(&client)))];
+    let series = pages[0].results.len();
+    let points: usize = pages[0].results.iter().map(|r| r.values.len()).sum();
+    assert_eq!(
+        (series, points),
+        (100, 100 * support::POINTS),
+        "the recording holds the 100-query dashboard's day"
+    );
+    let batch: Batch = parse_and_plan(&dashboard()).batches.remove(0);
+
+    let mut group = c.benchmark_group("refresh");
+    group.sample_size(30);
+    // The floor: what the SDK alone spends on one refresh's answer (signing a request and
+    // deserializing the recorded XML; no network).
+    group.bench_function("sdk_get_metric_data_floor", |b| {
+        b.iter(|| rt.block_on(sdk_call(black_box(&client))))
+    });
+    group.bench_function("build_and_encode_frames", |b| {
+        b.iter(|| assemble(black_box(&batch), black_box(&pages)))
+    });
+    let frame_bytes: Vec<u8> = assemble(&batch, &pages)
+        .into_iter()
+        .flat_map(|(_, r)| r.frames.into_iter().flatten())
+        .collect();
+    // The size goes into criterion's record, where the report reads it.
+    group.throughput(Throughput::Bytes(frame_bytes.len() as u64));
+    group.bench_function("memcpy_frame_bytes_floor", |b| {
+        b.iter_batched_ref(
+            || vec![0u8; frame_bytes.len()],
+            |dst| dst.copy_from_slice(black_box(&frame_bytes)),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, settings_and_requests, planning, frames_and_floors);
+criterion_main!(benches);

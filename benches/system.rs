@@ -1,0 +1,671 @@
+//! The system benchmarks, run by `make bench` after the micro benchmarks:
+//! - macro: the release binary, started as Grafana starts it, answering a 100-query dashboard
+//!   (24 h at 60 s) against a local responder that replays GetMetricData answers recorded
+//!   from moto;
+//! - economy: AWS calls counted at the proxy in front of moto;
+//! - process: start-up, memory and size.
+//!
+//! It writes `bench/results.md` (with the micro benchmarks' criterion estimates and the floors)
+//! and exits 1 when an economy figure exceeds its floor. `-- --record` re-records the answers.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+mod support;
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use common::{data_query, keys, secure, Moto, Plugin, Proxy, Replay};
+use grafana_plugin_sdk::pluginv2::{self, data_client::DataClient};
+use serde_json::{json, Value};
+
+/// Refreshes measured one at a time (CPU per refresh comes from these); at higher
+/// concurrency each dashboard refreshes this many times divided by the concurrency, at least 4.
+const REFRESHES_AT_ONE: usize = 100;
+const WARM_UP_REFRESHES: usize = 10;
+const CONCURRENCY: [usize; 3] = [1, 8, 64];
+const ECONOMY_SIZES: [usize; 4] = [10, 100, 600, 1_200];
+const ROLE_REFRESHES: usize = 1_000;
+const LOOKUPS: usize = 100;
+const HANDSHAKES: usize = 20;
+
+/// One line of the results table.
+struct Row {
+    figure: String,
+    value: String,
+    floor: String,
+    ratio: Option<f64>,
+    target: String,
+    /// `Some(false)` when the figure misses its target.
+    met: Option<bool>,
+}
+
+impl Row {
+    fn new(figure: impl Into<String>, value: impl Into<String>) -> Row {
+        Row {
+            figure: figure.into(),
+            value: value.into(),
+            floor: String::new(),
+            ratio: None,
+            target: String::new(),
+            met: None,
+        }
+    }
+
+    fn floor(mut self, floor: impl Into<String>, ratio: f64) -> Row {
+        self.floor = floor.into();
+        self.ratio = Some(ratio);
+        self
+    }
+
+    fn target(mut self, target: impl Into<String>, met: bool) -> Row {
+        self.target = target.into();
+        self.met = Some(met);
+        self
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
+
+/// A `/proc/<pid>/status` figure in bytes (VmRSS, VmHWM).
+fn proc_status_kb(pid: u32, key: &str) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(key)?
+                .trim_start_matches(':')
+                .split_whitespace()
+                .next()
+        })
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(|kb| kb * 1024)
+        .unwrap_or_else(|| panic!("{key} in /proc/{pid}/status"))
+}
+
+fn clock_ticks_per_second() -> f64 {
+    let out = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+}
+
+/// User + system CPU time of a process so far (all its threads, live or gone).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    Duration::from_secs_f64(ticks as f64 / clock_ticks_per_second())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[i]
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpu
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|m| m.trim_start_matches([' ', '\t', ':']).trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|m| {
+            m.lines()
+                .find_map(|l| l.strip_prefix("MemTotal:"))
+                .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0 / 1024.0);
+    format!("{cores} cores, {mem:.0} GiB, {model}")
+}
+
+/// Where criterion keeps its estimates (the Makefile sets CRITERION_HOME).
+fn criterion_home() -> PathBuf {
+    std::env::var_os("CRITERION_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| support::repo_path("target/criterion"))
+}
+
+/// A criterion benchmark's median and its record, from this run of `make bench`.
+fn criterion(id: &str) -> (Duration, Value) {
+    let dir = criterion_home().join(id).join("new");
+    let read = |file: &str| -> Value {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; run `make bench` (the micro benchmarks run first)",
+                path.display()
+            )
+        });
+        serde_json::from_str(&text).unwrap()
+    };
+    let median = read("estimates.json")["median"]["point_estimate"]
+        .as_f64()
+        .unwrap();
+    (
+        Duration::from_secs_f64(median / 1e9),
+        read("benchmark.json"),
+    )
+}
+
+fn dashboard(n: usize) -> Vec<pluginv2::DataQuery> {
+    support::targets(n)
+        .iter()
+        .map(|t| {
+            data_query(
+                &t.ref_id,
+                support::query_json(t),
+                support::FROM_MS,
+                support::TO_MS,
+            )
+        })
+        .collect()
+}
+
+fn keys_ds(uid: &str, endpoint: &str, extra: Value, user: &Value) -> pluginv2::PluginContext {
+    let mut json_data =
+        json!({ "authType": "keys", "defaultRegion": common::REGION, "endpoint": endpoint });
+    json_data
+        .as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().cloned().unwrap_or_default());
+    let pairs = keys(user);
+    common::ds(uid, json_data, &secure(&pairs))
+}
+
+/// One refresh: every query answered with data; returns the round trip.
+async fn refresh(
+    client: &mut DataClient<tonic::transport::Channel>,
+    ctx: &pluginv2::PluginContext,
+    queries: &[pluginv2::DataQuery],
+    points: bool,
+) -> (Duration, pluginv2::QueryDataResponse) {
+    let started = Instant::now();
+    let resp = client
+        .query_data(pluginv2::QueryDataRequest {
+            plugin_context: Some(ctx.clone()),
+            headers: HashMap::new(),
+            queries: queries.to_vec(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let took = started.elapsed();
+    assert_eq!(resp.responses.len(), queries.len(), "a response per query");
+    for (ref_id, r) in &resp.responses {
+        assert!(r.error.is_empty(), "{ref_id}: {}", r.error);
+        assert_eq!(r.frames.len(), 1, "{ref_id}: one series");
+        // A frame with no points is about 2.7 KB of schema; a day of minutes is far more.
+        assert!(
+            !points || r.frames[0].len() > 20_000,
+            "{ref_id}: a day of points"
+        );
+    }
+    (took, resp)
+}
+
+struct Macro {
+    cpu_per_refresh: Duration,
+    latencies: Vec<(usize, Duration, Duration, f64)>,
+    rss_idle: u64,
+    rss_after: u64,
+    rss_peak: u64,
+}
+
+async fn macro_run() -> Macro {
+    let endpoint = Replay::start(support::answers()).await.endpoint;
+    let plugin = Plugin::start(&[]);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let rss_idle = proc_status_kb(plugin.pid(), "VmRSS");
+    let user =
+        json!({ "access_key_id": "AKIABENCHBENCHBENCH1", "secret_access_key": "bench-secret" });
+    let ctx = keys_ds("bench", &endpoint, json!({}), &user);
+    let queries = dashboard(100);
+    let mut client = DataClient::new(plugin.channel().await).max_decoding_message_size(usize::MAX);
+
+    // The first answer, read with arrow-rs's own reader, holds the recorded day.
+    let (_, first) = refresh(&mut client, &ctx, &queries, true).await;
+    let frame = common::decode(&first.responses["A"].frames[0]);
+    assert_eq!(frame.times_ms.len(), support::POINTS);
+    assert!(
+        frame.times_ms[0] >= support::FROM_MS
+            && frame.times_ms[support::POINTS - 1] < support::TO_MS
+    );
+    for _ in 1..WARM_UP_REFRESHES {
+        refresh(&mut client, &ctx, &queries, true).await;
+    }
+
+    let mut latencies = Vec::new();
+    let mut cpu_per_refresh = Duration::ZERO;
+    for c in CONCURRENCY {
+        let per_worker = (REFRESHES_AT_ONE / c).max(4);
+        let cpu_before = cpu_time(plugin.pid());
+        let started = Instant::now();
+        let workers: Vec<_> = (0..c)
+            .map(|_| {
+                let mut client = client.clone();
+                let ctx = ctx.clone();
+                let queries = queries.clone();
+                tokio::spawn(async move {
+                    let mut took = Vec::new();
+                    for _ in 0..per_worker {
+                        took.push(refresh(&mut client, &ctx, &queries, true).await.0);
+                    }
+                    took
+                })
+            })
+            .collect();
+        let mut all: Vec<Duration> = Vec::new();
+        for w in workers {
+            all.extend(w.await.unwrap());
+        }
+        let elapsed = started.elapsed();
+        let cpu = cpu_time(plugin.pid()) - cpu_before;
+        if c == 1 {
+            cpu_per_refresh = cpu / all.len() as u32;
+        }
+        all.sort();
+        let rps = all.len() as f64 / elapsed.as_secs_f64();
+        latencies.push((c, percentile(&all, 0.5), percentile(&all, 0.99), rps));
+    }
+    Macro {
+        cpu_per_refresh,
+        latencies,
+        rss_idle,
+        rss_after: proc_status_kb(plugin.pid(), "VmRSS"),
+        rss_peak: proc_status_kb(plugin.pid(), "VmHWM"),
+    }
+}
+
+struct Economy {
+    get_metric_data: Vec<(usize, u64, u64)>,
+    assume_role: (u64, u64),
+    list_metrics: (u64, u64),
+}
+
+async fn economy() -> Economy {
+    let moto = Moto::start();
+    let mut spec = support::seed_spec(&support::targets(4));
+    // A few points are enough: the calls are counted, and moto's cost grows with its points.
+    for m in spec["metrics"].as_array_mut().unwrap() {
+        m["points"].as_array_mut().unwrap().truncate(30);
+    }
+    spec["roles"] = json!([{ "name": "BenchReader", "trusted_user": "bench" }]);
+    let seeded = moto.seed(spec);
+    let user = &seeded["users"]["bench"];
+    let role = seeded["roles"]["BenchReader"]["arn"].as_str().unwrap();
+    let proxy = Proxy::start(&moto.endpoint);
+    let plugin = Plugin::start(&[]);
+    let channel = plugin.channel().await;
+    let mut client = DataClient::new(channel.clone()).max_decoding_message_size(usize::MAX);
+
+    let ctx = keys_ds("economy", &proxy.endpoint, json!({}), user);
+    let mut get_metric_data = Vec::new();
+    for n in ECONOMY_SIZES {
+        proxy.reset();
+        refresh(&mut client, &ctx, &dashboard(n), false).await;
+        get_metric_data.push((n, proxy.count("GetMetricData"), n.div_ceil(500) as u64));
+    }
+
+    // 1,000 refreshes of an assume-role data source, 8 at a time, as dashboards refresh.
+    proxy.reset();
+    let role_ctx = keys_ds(
+        "economy-role",
+        &proxy.endpoint,
+        json!({ "assumeRoleArn": role }),
+        user,
+    );
+    let started = Instant::now();
+    let one = dashboard(1);
+    let workers: Vec<_> = (0..8)
+        .map(|_| {
+            let (mut client, ctx, one) = (client.clone(), role_ctx.clone(), one.clone());
+            tokio::spawn(async move {
+                for _ in 0..ROLE_REFRESHES / 8 {
+                    refresh(&mut client, &ctx, &one, false).await;
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.unwrap();
+    }
+    // Grafana's default session duration (AWS_AUTH_SESSION_DURATION) is 15 minutes.
+    let lifetimes = started.elapsed().as_secs().div_ceil(15 * 60).max(1);
+    let assume_role = (proxy.count("AssumeRole"), lifetimes);
+
+    // 100 identical editor lookups, 10 at a time (panels and variables loading together).
+    proxy.reset();
+    let started = Instant::now();
+    let path = "dimension-values?region=us-east-1&namespace=AWS%2FEC2&metricName=CPUUtilization&dimensionKey=InstanceId";
+    for _ in 0..LOOKUPS / 10 {
+        let wave: Vec<_> = (0..10)
+            .map(|_| {
+                let ctx = ctx.clone();
+                let channel = channel.clone();
+                tokio::spawn(async move { lookup(channel, ctx, path).await })
+            })
+            .collect();
+        for w in wave {
+            let (code, body) = w.await.unwrap();
+            assert_eq!(code, 200, "{body}");
+            assert!(body.to_string().contains("i-0b5e"), "{body}");
+        }
+    }
+    let ttls = started
+        .elapsed()
+        .as_secs()
+        .div_ceil(stratus::resources::LOOKUP_TTL.as_secs())
+        .max(1);
+    Economy {
+        get_metric_data,
+        assume_role,
+        list_metrics: (proxy.count("ListMetrics"), ttls),
+    }
+}
+
+async fn lookup(
+    channel: tonic::transport::Channel,
+    ctx: pluginv2::PluginContext,
+    path: &str,
+) -> (i32, Value) {
+    let mut c = pluginv2::resource_client::ResourceClient::new(channel);
+    let mut stream = c
+        .call_resource(pluginv2::CallResourceRequest {
+            plugin_context: Some(ctx),
+            path: path.to_string(),
+            method: "GET".into(),
+            url: format!("/api/datasources/uid/economy/resources/{path}"),
+            headers: HashMap::new(),
+            body: Default::default(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let reply = stream.message().await.unwrap().expect("a resource reply");
+    (
+        reply.code,
+        serde_json::from_slice(&reply.body).unwrap_or(Value::Null),
+    )
+}
+
+struct Process {
+    handshake_median: Duration,
+    handshake_max: Duration,
+    size: u64,
+}
+
+fn process() -> Process {
+    let mut times: Vec<Duration> = (0..HANDSHAKES)
+        .map(|_| Plugin::start(&[]).handshake)
+        .collect();
+    times.sort();
+    Process {
+        handshake_median: percentile(&times, 0.5),
+        handshake_max: *times.last().unwrap(),
+        size: std::fs::metadata(env!("CARGO_BIN_EXE_gpx_stratus"))
+            .unwrap()
+            .len(),
+    }
+}
+
+/// Records moto's answer to the dashboard's GetMetricData request (see bench/record.py),
+/// then checks the plugin reads a full day of every series from it.
+async fn record() {
+    let moto = Moto::start();
+    let seeded = moto.seed(json!({ "users": [{ "name": "bench" }] }));
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let proxy = Proxy::recording(&moto.endpoint, file.path());
+    let plugin = Plugin::start(&[]);
+    let ctx = keys_ds(
+        "bench",
+        &proxy.endpoint,
+        json!({}),
+        &seeded["users"]["bench"],
+    );
+    let mut client = DataClient::new(plugin.channel().await).max_decoding_message_size(usize::MAX);
+    refresh(&mut client, &ctx, &dashboard(100), false).await;
+    let text = std::fs::read_to_string(file.path()).unwrap();
+    let exchange: Value = text
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|e| e["action"] == "GetMetricData")
+        .expect("the plugin's GetMetricData request");
+
+    moto.allow_unsigned(1_000_000);
+    let metrics = support::seed_spec(&support::targets(100))["metrics"].clone();
+    let mut cmd = std::process::Command::new(common::python());
+    cmd.arg(support::repo_path("bench/record.py"))
+        .arg(&moto.endpoint);
+    let filled = common::json_script(cmd, &json!({ "exchange": exchange, "metrics": metrics }));
+
+    let out = support::repo_path(support::RECORDINGS);
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&out).unwrap(),
+        flate2::Compression::best(),
+    );
+    std::io::Write::write_all(&mut gz, format!("{filled}\n").as_bytes()).unwrap();
+    gz.finish().unwrap();
+
+    let endpoint = Replay::start(support::answers()).await.endpoint;
+    let ctx = keys_ds("replay", &endpoint, json!({}), &seeded["users"]["bench"]);
+    refresh(&mut client, &ctx, &dashboard(100), true).await;
+    eprintln!("recorded {}", out.display());
+}
+
+const METHOD: &str = "
+How each figure is measured:
+- Micro figures are criterion medians (benches/micro.rs). The SDK floor is aws-sdk-cloudwatch's own
+  GetMetricData call answered in-process with the recorded bytes: signing the request and
+  deserializing the 8.8 MB answer (100 series x 1,440 points), no network. The memcpy floor copies
+  the encoded frames' bytes.
+- The macro run starts the release binary as Grafana does (environment, handshake line, gRPC) and
+  sends QueryData for the 100-query dashboard (24 h at 60 s) over one gRPC connection. A local
+  responder answers GetMetricData from memory with moto's recorded answer
+  (bench/recordings/), so the whole round trip is the plugin's (plus loopback transfer).
+  CPU per refresh is the process's user + system time (/proc/PID/stat) over the sequential
+  refreshes, divided by their number.
+- Economy figures are AWS calls counted by tests/support/proxy.py in front of moto (auth mode,
+  real SigV4 checks). Floors: ceil(n/500) GetMetricData calls for one region and time range; one
+  AssumeRole per session lifetime (Grafana's default 15 minutes); one ListMetrics per lookup
+  per 5-minute cache TTL.
+- Handshake is exec to the handshake line on stdout; RSS is VmRSS (peak: VmHWM) from
+  /proc/PID/status; size is the binary built with the release profile (stripped).
+";
+
+fn report(rows: &[(&str, Vec<Row>)], machine: &str) -> String {
+    let mut md = String::from("# Stratus benchmark results\n\nWritten by `make bench` (benches/system.rs) from one run; the floors are measured in the same run.\n\n");
+    let _ = writeln!(md, "Machine: {machine}.\n");
+    md.push_str(
+        "| Figure | Value | Floor | Ratio | Target | Machine |\n|---|---|---|---|---|---|\n",
+    );
+    for (section, rows) in rows {
+        for r in rows {
+            let ratio = r.ratio.map(|x| format!("{x:.2}x")).unwrap_or_default();
+            let target = match r.met {
+                Some(true) => format!("{} (met)", r.target),
+                Some(false) => format!("{} (**missed**)", r.target),
+                None => r.target.clone(),
+            };
+            let _ = writeln!(
+                md,
+                "| {section}: {} | {} | {} | {ratio} | {target} | {machine} |",
+                r.figure, r.value, r.floor
+            );
+        }
+    }
+    md.push_str(METHOD);
+    md
+}
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    if std::env::args().any(|a| a == "--record") {
+        rt.block_on(record());
+        return;
+    }
+    let machine = machine();
+
+    let (settings, _) = criterion("settings_parse");
+    let (per_request, _) = criterion("per_request_policy_and_session_hit");
+    let (planning, _) = criterion("parse_and_plan_100_queries");
+    let (frames, _) = criterion("refresh/build_and_encode_frames");
+    let (memcpy, memcpy_record) = criterion("refresh/memcpy_frame_bytes_floor");
+    let (sdk, _) = criterion("refresh/sdk_get_metric_data_floor");
+    let frame_bytes = memcpy_record["throughput"]["Bytes"].as_u64().unwrap_or(0);
+    let micro = vec![
+        Row::new(
+            "parse a data source's settings",
+            format!("{:.2} µs", settings.as_secs_f64() * 1e6),
+        ),
+        Row::new(
+            "per request: parse settings, check policy, find cached session",
+            format!("{:.2} µs", per_request.as_secs_f64() * 1e6),
+        ),
+        Row::new("parse and plan a 100-query dashboard", ms(planning)),
+        Row::new(
+            format!(
+                "build and Arrow-encode 100 frames x 1,440 points ({})",
+                mb(frame_bytes)
+            ),
+            ms(frames),
+        )
+        .floor(
+            format!("memcpy of the frame bytes: {}", ms(memcpy)),
+            frames.as_secs_f64() / memcpy.as_secs_f64(),
+        ),
+        Row::new(
+            "AWS SDK alone: GetMetricData over the recorded answer (no network)",
+            ms(sdk),
+        ),
+    ];
+
+    eprintln!("process: {HANDSHAKES} starts");
+    let p = process();
+    eprintln!("macro: 100-query dashboard against the recorded answers");
+    let m = rt.block_on(macro_run());
+    eprintln!("economy: calls counted in front of moto");
+    let e = rt.block_on(economy());
+
+    let mut macro_rows = vec![Row::new(
+        "plugin CPU per refresh (100 queries, 144,000 points)",
+        ms(m.cpu_per_refresh),
+    )
+    .floor(
+        format!("SDK GetMetricData alone: {}", ms(sdk)),
+        m.cpu_per_refresh.as_secs_f64() / sdk.as_secs_f64(),
+    )
+    .target(
+        "≤ 1.1x",
+        m.cpu_per_refresh.as_secs_f64() <= 1.1 * sdk.as_secs_f64(),
+    )];
+    for (c, p50, p99, rps) in &m.latencies {
+        macro_rows.push(Row::new(
+            format!(
+                "added latency p50 / p99, {c} concurrent dashboard{}",
+                if *c == 1 { "" } else { "s" }
+            ),
+            format!("{} / {}", ms(*p50), ms(*p99)),
+        ));
+        macro_rows.push(Row::new(
+            format!("refreshes per second, {c} concurrent"),
+            format!("{rps:.1}"),
+        ));
+    }
+
+    let mut economy_rows = Vec::new();
+    let mut over = Vec::new();
+    for (n, calls, floor) in &e.get_metric_data {
+        economy_rows.push(
+            Row::new(
+                format!("GetMetricData calls, {n}-query refresh"),
+                calls.to_string(),
+            )
+            .floor(
+                format!("ceil({n}/500) = {floor}"),
+                *calls as f64 / *floor as f64,
+            )
+            .target("= floor", calls <= floor),
+        );
+    }
+    let (calls, floor) = e.assume_role;
+    economy_rows.push(
+        Row::new(
+            format!("AssumeRole calls, {ROLE_REFRESHES} refreshes of one data source"),
+            calls.to_string(),
+        )
+        .floor(
+            format!("{floor} per session lifetime"),
+            calls as f64 / floor as f64,
+        )
+        .target("= floor", calls <= floor),
+    );
+    let (calls, floor) = e.list_metrics;
+    economy_rows.push(
+        Row::new(
+            format!("ListMetrics calls, {LOOKUPS} repeated editor lookups"),
+            calls.to_string(),
+        )
+        .floor(
+            format!("{floor} per 5 min TTL"),
+            calls as f64 / floor as f64,
+        )
+        .target("= floor", calls <= floor),
+    );
+    for r in &economy_rows {
+        if r.met == Some(false) {
+            over.push(r.figure.clone());
+        }
+    }
+
+    let process_rows = vec![
+        Row::new(
+            format!("exec to handshake line, median of {HANDSHAKES} (max)"),
+            format!("{} ({})", ms(p.handshake_median), ms(p.handshake_max)),
+        )
+        .target("< 10 ms", p.handshake_median < Duration::from_millis(10)),
+        Row::new("RSS idle (1 s after start)", mb(m.rss_idle))
+            .target("< 15 MB", m.rss_idle < 15_000_000),
+        Row::new(
+            "RSS after the macro run (peak)",
+            format!("{} ({})", mb(m.rss_after), mb(m.rss_peak)),
+        ),
+        Row::new("stripped binary size", mb(p.size)),
+    ];
+
+    let md = report(
+        &[
+            ("micro", micro),
+            ("macro", macro_rows),
+            ("economy", economy_rows),
+            ("process", process_rows),
+        ],
+        &machine,
+    );
+    let out = support::repo_path("bench/results.md");
+    std::fs::write(&out, &md).unwrap();
+    println!("{md}\nwritten to {}", out.display());
+    if !over.is_empty() {
+        eprintln!("economy figures above their floors: {}", over.join("; "));
+        std::process::exit(1);
+    }
+}
