@@ -470,10 +470,11 @@ async fn record() {
 
 const METHOD: &str = "
 How each figure is measured:
-- Micro figures are criterion medians (benches/micro.rs). The SDK floor is aws-sdk-cloudwatch's own
-  GetMetricData call answered in-process with the recorded bytes: signing the request and
-  deserializing the 8.8 MB answer (100 series x 1,440 points), no network. The memcpy floor copies
-  the encoded frames' bytes.
+- Micro figures are criterion medians (benches/micro.rs): the frames, SDK floor and memcpy
+  in thread CPU time (as the plugin's CPU is measured), the others in wall time. The SDK floor
+  is aws-sdk-cloudwatch's own GetMetricData call answered in-process with the recorded bytes:
+  signing the request and deserializing the 8.8 MB answer (100 series x 1,440 points), no
+  network. The memcpy floor copies the encoded frames' bytes.
 - The macro run starts the release binary as Grafana does (environment, handshake line, gRPC) and
   sends QueryData for the 100-query dashboard (24 h at 60 s) over one gRPC connection. A local
   responder answers GetMetricData from memory with moto's recorded answer
