@@ -278,24 +278,31 @@ fn series_frame(
         config["links"] =
             json!([{ "title": "View in CloudWatch console", "targetBlank": true, "url": url }]);
     }
-    // AWS may return a series newest-first when asked otherwise by older APIs; Grafana wants
-    // ascending time, which ScanBy=TimestampAscending gives; a stable sort keeps merged pages in order.
-    let mut points: Vec<(i64, f64)> = s
-        .timestamps_ms
-        .iter()
-        .copied()
-        .zip(s.values.iter().copied())
-        .collect();
-    points.sort_by_key(|p| p.0);
+    // Grafana wants ascending time, which ScanBy=TimestampAscending gives; a stable sort keeps
+    // merged pages in order should a series arrive otherwise.
+    // A malformed answer with more timestamps than values (or the reverse) keeps the pairs.
+    let n = s.timestamps_ms.len().min(s.values.len());
+    let (stamps, vals) = (&s.timestamps_ms[..n], &s.values[..n]);
+    let (times_ns, values): (Vec<i64>, Vec<Option<f64>>) = if stamps.is_sorted() {
+        (
+            stamps.iter().map(|t| t.saturating_mul(1_000_000)).collect(),
+            vals.iter().map(|v| Some(*v)).collect(),
+        )
+    } else {
+        let mut points: Vec<(i64, f64)> =
+            stamps.iter().copied().zip(vals.iter().copied()).collect();
+        points.sort_by_key(|p| p.0);
+        points
+            .into_iter()
+            .map(|(t, v)| (t.saturating_mul(1_000_000), Some(v)))
+            .unzip()
+    };
     SeriesFrame {
         name: display,
         ref_id: q.ref_id.clone(),
         meta: Some(meta),
-        times_ns: points
-            .iter()
-            .map(|p| p.0.saturating_mul(1_000_000))
-            .collect(),
-        values: points.iter().map(|p| Some(p.1)).collect(),
+        times_ns,
+        values,
         labels,
         value_config: Some(config),
     }

@@ -78,10 +78,18 @@ impl SeriesFrame {
             ])
             .with_metadata(schema_meta),
         );
-        let times = TimestampNanosecondArray::from(self.times_ns.clone()).with_timezone("UTC");
-        let values = Float64Array::from(self.values.clone());
+        // Arrays straight from the slices: one copy each, and no validity bitmap when nothing
+        // is missing (CloudWatch series have no gaps inside them).
+        let times = TimestampNanosecondArray::from_iter_values(self.times_ns.iter().copied())
+            .with_timezone("UTC");
+        let values = if self.values.iter().all(Option::is_some) {
+            Float64Array::from_iter_values(self.values.iter().map(|v| v.unwrap_or_default()))
+        } else {
+            self.values.iter().copied().collect()
+        };
         let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(times), Arc::new(values)])?;
-        let mut buf = Vec::new();
+        // Data plus room for the schema (written twice), metadata and footer.
+        let mut buf = Vec::with_capacity(16 * self.times_ns.len() + 4096);
         {
             let mut writer = FileWriter::try_new(&mut buf, &schema)?;
             writer.write(&batch)?;
