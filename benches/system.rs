@@ -76,7 +76,7 @@ fn mb(bytes: u64) -> String {
 }
 
 /// A `/proc/<pid>/status` figure in bytes (VmRSS, VmHWM).
-fn proc_status_kb(pid: u32, key: &str) -> u64 {
+fn proc_status_bytes(pid: u32, key: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
     status
         .lines()
@@ -235,7 +235,7 @@ async fn macro_run() -> Macro {
     let endpoint = Replay::start(support::answers()).await.endpoint;
     let plugin = Plugin::start(&[]);
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss_idle = proc_status_kb(plugin.pid(), "VmRSS");
+    let rss_idle = proc_status_bytes(plugin.pid(), "VmRSS");
     let user =
         json!({ "access_key_id": "AKIABENCHBENCHBENCH1", "secret_access_key": "bench-secret" });
     let ctx = keys_ds("bench", &endpoint, json!({}), &user);
@@ -298,8 +298,8 @@ async fn macro_run() -> Macro {
         cpu_mean: mean,
         latencies,
         rss_idle,
-        rss_after: proc_status_kb(plugin.pid(), "VmRSS"),
-        rss_peak: proc_status_kb(plugin.pid(), "VmHWM"),
+        rss_after: proc_status_bytes(plugin.pid(), "VmRSS"),
+        rss_peak: proc_status_bytes(plugin.pid(), "VmHWM"),
     }
 }
 
