@@ -7,14 +7,6 @@ mod support;
 use std::collections::HashMap;
 use std::hint::black_box;
 
-use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region as SdkRegion};
-use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
-};
-use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_runtime_api::http::{Response, StatusCode};
-use aws_smithy_types::body::SdkBody;
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use grafana_plugin_sdk::pluginv2;
@@ -25,63 +17,21 @@ use stratus::policy::Policy;
 use stratus::server::Plugin;
 use stratus::settings::{self, RawSettings, Region};
 
-/// An HTTP client that answers every request with the recorded bytes: the SDK's own work
-/// (request, signing, deserializing the answer) with no network in between.
-#[derive(Debug, Clone)]
-struct Recorded {
-    body: bytes::Bytes,
-    content_type: String,
-}
-
-impl HttpConnector for Recorded {
-    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
-        let mut response = Response::new(
-            StatusCode::try_from(200).expect("200 is a status"),
-            SdkBody::from(self.body.clone()),
-        );
-        response
-            .headers_mut()
-            .insert("Content-Type", self.content_type.clone());
-        HttpConnectorFuture::ready(Ok(response))
-    }
-}
-
-impl HttpClient for Recorded {
-    fn http_connector(
-        &self,
-        _: &HttpConnectorSettings,
-        _: &RuntimeComponents,
-    ) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
-    }
-}
-
 /// Thread CPU time. The refresh figures are compared with the plugin's CPU time per refresh, so
 /// they are measured the same way: wall time would also count moments this thread sat
 /// descheduled behind other processes, which would flatter the ratio.
 struct ThreadCpu(WallTime);
-
-fn thread_cpu_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes the timespec it is given.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
-}
 
 impl Measurement for ThreadCpu {
     type Intermediate = u64;
     type Value = u64;
 
     fn start(&self) -> u64 {
-        thread_cpu_ns()
+        support::thread_cpu_ns()
     }
 
     fn end(&self, started: u64) -> u64 {
-        thread_cpu_ns() - started
+        support::thread_cpu_ns() - started
     }
 
     fn add(&self, a: &u64, b: &u64) -> u64 {
@@ -199,46 +149,10 @@ fn planning(c: &mut Criterion) {
     });
 }
 
-/// The SDK client answering from the recording.
-fn recorded_client() -> aws_sdk_cloudwatch::Client {
-    let exchange = support::recordings()
-        .into_iter()
-        .find(|e| e.action == "GetMetricData")
-        .expect("a recorded GetMetricData answer");
-    let conf = aws_sdk_cloudwatch::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(SdkRegion::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIABENCHBENCHBENCH1",
-            "bench-secret",
-            None,
-            None,
-            "bench",
-        ))
-        .http_client(Recorded {
-            body: bytes::Bytes::from(exchange.body),
-            content_type: exchange.content_type,
-        })
-        .build();
-    aws_sdk_cloudwatch::Client::from_conf(conf)
-}
-
-async fn sdk_call(
-    client: &aws_sdk_cloudwatch::Client,
-) -> aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput {
-    client
-        .get_metric_data()
-        .start_time(aws_smithy_types::DateTime::from_millis(support::FROM_MS))
-        .end_time(aws_smithy_types::DateTime::from_millis(support::TO_MS))
-        .send()
-        .await
-        .unwrap()
-}
-
 fn frames_and_floors(c: &mut Criterion<ThreadCpu>) {
     let rt = runtime();
-    let client = recorded_client();
-    let pages: Vec<Page> = vec![to_page(&rt.block_on(sdk_call(&client)))];
+    let client = support::recorded_client();
+    let pages: Vec<Page> = vec![to_page(&rt.block_on(support::sdk_call(&client)))];
     let series = pages[0].results.len();
     let points: usize = pages[0].results.iter().map(|r| r.values.len()).sum();
     assert_eq!(
@@ -253,7 +167,7 @@ fn frames_and_floors(c: &mut Criterion<ThreadCpu>) {
     // The floor: what the SDK alone spends on one refresh's answer (signing a request and
     // deserializing the recorded XML; no network).
     group.bench_function("sdk_get_metric_data_floor", |b| {
-        b.iter(|| rt.block_on(sdk_call(black_box(&client))))
+        b.iter(|| rt.block_on(support::sdk_call(black_box(&client))))
     });
     group.bench_function("build_and_encode_frames", |b| {
         b.iter(|| assemble(black_box(&batch), black_box(&pages)))

@@ -6,6 +6,14 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region as SdkRegion};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_runtime_api::http::{Response, StatusCode};
+use aws_smithy_types::body::SdkBody;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -174,4 +182,84 @@ pub fn recordings() -> Vec<Exchange> {
     text.lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// An HTTP client that answers every request with the recorded bytes: the SDK's own work
+/// (request, signing, deserializing the answer) with no network in between.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    body: bytes::Bytes,
+    content_type: String,
+}
+
+impl HttpConnector for Recorded {
+    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+        let mut response = Response::new(
+            StatusCode::try_from(200).expect("200 is a status"),
+            SdkBody::from(self.body.clone()),
+        );
+        response
+            .headers_mut()
+            .insert("Content-Type", self.content_type.clone());
+        HttpConnectorFuture::ready(Ok(response))
+    }
+}
+
+impl HttpClient for Recorded {
+    fn http_connector(
+        &self,
+        _: &HttpConnectorSettings,
+        _: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(self.clone())
+    }
+}
+
+/// The SDK client answering from the recording.
+pub fn recorded_client() -> aws_sdk_cloudwatch::Client {
+    let exchange = recordings()
+        .into_iter()
+        .find(|e| e.action == "GetMetricData")
+        .expect("a recorded GetMetricData answer");
+    let conf = aws_sdk_cloudwatch::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(SdkRegion::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIABENCHBENCHBENCH1",
+            "bench-secret",
+            None,
+            None,
+            "bench",
+        ))
+        .http_client(Recorded {
+            body: bytes::Bytes::from(exchange.body),
+            content_type: exchange.content_type,
+        })
+        .build();
+    aws_sdk_cloudwatch::Client::from_conf(conf)
+}
+
+/// The SDK's own GetMetricData, answered with the recording (the floor).
+pub async fn sdk_call(
+    client: &aws_sdk_cloudwatch::Client,
+) -> aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput {
+    client
+        .get_metric_data()
+        .start_time(aws_smithy_types::DateTime::from_millis(FROM_MS))
+        .end_time(aws_smithy_types::DateTime::from_millis(TO_MS))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// This thread's CPU time in nanoseconds.
+pub fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: clock_gettime only writes the timespec it is given.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
