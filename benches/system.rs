@@ -100,18 +100,6 @@ fn cpu_clock(pid: u32) -> libc::clockid_t {
     clock
 }
 
-/// A process's CPU time so far, read from its CPU clock.
-fn cpu_time(clock: libc::clockid_t) -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes the timespec it is given.
-    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime");
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted[i]
@@ -180,8 +168,7 @@ fn dashboard(n: usize) -> Vec<pluginv2::DataQuery> {
 }
 
 fn keys_ds(uid: &str, endpoint: &str, extra: Value, user: &Value) -> pluginv2::PluginContext {
-    let mut json_data =
-        json!({ "authType": "keys", "defaultRegion": common::REGION, "endpoint": endpoint });
+    let mut json_data = common::json_data("keys", endpoint);
     json_data
         .as_object_mut()
         .unwrap()
@@ -291,9 +278,9 @@ async fn macro_run() -> Macro {
                 tokio::spawn(async move {
                     let mut took = Vec::new();
                     for _ in 0..per_worker {
-                        let cpu = cpu_time(clock);
+                        let cpu = support::cpu_clock_time(clock);
                         let latency = refresh(&mut client, &ctx, &queries, true).await.0;
-                        let cpu = cpu_time(clock) - cpu;
+                        let cpu = support::cpu_clock_time(clock) - cpu;
                         let floor = match &floor_client {
                             Some(f) => Some(floor_cpu(f.clone()).await),
                             None => None,
@@ -404,7 +391,7 @@ async fn economy() -> Economy {
             .map(|_| {
                 let ctx = ctx.clone();
                 let channel = channel.clone();
-                tokio::spawn(async move { lookup(channel, ctx, path).await })
+                tokio::spawn(async move { common::resource_on(channel, ctx, path).await })
             })
             .collect();
         for w in wave {
@@ -423,31 +410,6 @@ async fn economy() -> Economy {
         assume_role,
         list_metrics: (proxy.count("ListMetrics"), ttls),
     }
-}
-
-async fn lookup(
-    channel: tonic::transport::Channel,
-    ctx: pluginv2::PluginContext,
-    path: &str,
-) -> (i32, Value) {
-    let mut c = pluginv2::resource_client::ResourceClient::new(channel);
-    let mut stream = c
-        .call_resource(pluginv2::CallResourceRequest {
-            plugin_context: Some(ctx),
-            path: path.to_string(),
-            method: "GET".into(),
-            url: format!("/api/datasources/uid/economy/resources/{path}"),
-            headers: HashMap::new(),
-            body: Default::default(),
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let reply = stream.message().await.unwrap().expect("a resource reply");
-    (
-        reply.code,
-        serde_json::from_slice(&reply.body).unwrap_or(Value::Null),
-    )
 }
 
 struct Process {
@@ -646,50 +608,43 @@ fn main() {
         ));
     }
 
-    let mut economy_rows = Vec::new();
-    let mut over = Vec::new();
-    for (n, calls, floor) in &e.get_metric_data {
-        economy_rows.push(
-            Row::new(
+    // An AWS call count against its floor.
+    let count_row = |figure: String, calls: u64, floor: u64, floor_text: String| {
+        Row::new(figure, calls.to_string())
+            .floor(floor_text, calls as f64 / floor as f64)
+            .target("= floor", calls <= floor)
+    };
+    let mut economy_rows: Vec<Row> = e
+        .get_metric_data
+        .iter()
+        .map(|&(n, calls, floor)| {
+            count_row(
                 format!("GetMetricData calls, {n}-query refresh"),
-                calls.to_string(),
-            )
-            .floor(
+                calls,
+                floor,
                 format!("ceil({n}/500) = {floor}"),
-                *calls as f64 / *floor as f64,
             )
-            .target("= floor", calls <= floor),
-        );
-    }
+        })
+        .collect();
     let (calls, floor) = e.assume_role;
-    economy_rows.push(
-        Row::new(
-            format!("AssumeRole calls, {ROLE_REFRESHES} refreshes of one data source"),
-            calls.to_string(),
-        )
-        .floor(
-            format!("{floor} per session lifetime"),
-            calls as f64 / floor as f64,
-        )
-        .target("= floor", calls <= floor),
-    );
+    economy_rows.push(count_row(
+        format!("AssumeRole calls, {ROLE_REFRESHES} refreshes of one data source"),
+        calls,
+        floor,
+        format!("{floor} per session lifetime"),
+    ));
     let (calls, floor) = e.list_metrics;
-    economy_rows.push(
-        Row::new(
-            format!("ListMetrics calls, {LOOKUPS} repeated editor lookups"),
-            calls.to_string(),
-        )
-        .floor(
-            format!("{floor} per 5 min TTL"),
-            calls as f64 / floor as f64,
-        )
-        .target("= floor", calls <= floor),
-    );
-    for r in &economy_rows {
-        if r.met == Some(false) {
-            over.push(r.figure.clone());
-        }
-    }
+    economy_rows.push(count_row(
+        format!("ListMetrics calls, {LOOKUPS} repeated editor lookups"),
+        calls,
+        floor,
+        format!("{floor} per 5 min TTL"),
+    ));
+    let over: Vec<String> = economy_rows
+        .iter()
+        .filter(|r| r.met == Some(false))
+        .map(|r| r.figure.clone())
+        .collect();
 
     let process_rows = vec![
         Row::new(

@@ -312,8 +312,7 @@ async fn a_query_with_no_data_is_an_empty_frame() {
 async fn the_benchmark_recording_answers_the_plugins_request() {
     let replay = Replay::start(bench::answers()).await;
     let plugin = Plugin::start(&[]);
-    let json_data =
-        json!({ "authType": "keys", "defaultRegion": REGION, "endpoint": replay.endpoint });
+    let json_data = json_data("keys", &replay.endpoint);
     let ctx = ds(
         "bench",
         json_data,

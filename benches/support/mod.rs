@@ -252,14 +252,19 @@ pub async fn sdk_call(
         .unwrap()
 }
 
-/// This thread's CPU time in nanoseconds.
-pub fn thread_cpu_ns() -> u64 {
+/// The time of a CPU clock (this thread's, or another process's from clock_getcpuclockid).
+pub fn cpu_clock_time(clock: libc::clockid_t) -> std::time::Duration {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,
     };
     // SAFETY: clock_gettime only writes the timespec it is given.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime({clock})");
+    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// This thread's CPU time in nanoseconds.
+pub fn thread_cpu_ns() -> u64 {
+    cpu_clock_time(libc::CLOCK_THREAD_CPUTIME_ID).as_nanos() as u64
 }

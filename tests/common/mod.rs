@@ -414,29 +414,38 @@ impl Plugin {
 
     /// GET a resource; returns the status and the JSON body.
     pub async fn resource(&self, ctx: pluginv2::PluginContext, path: &str) -> (i32, Value) {
-        let mut c = ResourceClient::connect(self.addr.clone()).await.unwrap();
-        let mut stream = c
-            .call_resource(pluginv2::CallResourceRequest {
-                plugin_context: Some(ctx),
-                path: path.to_string(),
-                method: "GET".into(),
-                url: format!("/api/datasources/uid/x/resources/{path}"),
-                headers: HashMap::new(),
-                body: Default::default(),
-            })
-            .await
-            .unwrap()
-            .into_inner();
-        let first = stream
-            .message()
-            .await
-            .unwrap()
-            .expect("one resource response");
-        (
-            first.code,
-            serde_json::from_slice(&first.body).unwrap_or(Value::Null),
-        )
+        resource_on(self.channel().await, ctx, path).await
     }
+}
+
+/// GET a resource over an existing gRPC connection; returns the status and the JSON body.
+pub async fn resource_on(
+    channel: tonic::transport::Channel,
+    ctx: pluginv2::PluginContext,
+    path: &str,
+) -> (i32, Value) {
+    let mut c = ResourceClient::new(channel);
+    let mut stream = c
+        .call_resource(pluginv2::CallResourceRequest {
+            plugin_context: Some(ctx),
+            path: path.to_string(),
+            method: "GET".into(),
+            url: format!("/api/datasources/uid/x/resources/{path}"),
+            headers: HashMap::new(),
+            body: Default::default(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let first = stream
+        .message()
+        .await
+        .unwrap()
+        .expect("one resource response");
+    (
+        first.code,
+        serde_json::from_slice(&first.body).unwrap_or(Value::Null),
+    )
 }
 
 /// A PluginContext for a data source, as Grafana sends it.
