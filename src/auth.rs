@@ -284,8 +284,17 @@ fn timeouts(policy: &Policy) -> TimeoutConfig {
         .build()
 }
 
+/// The SDK behaviour Stratus is tested with. `BehaviorVersion::latest()` would let a
+/// `cargo update` change retries, timeouts or proxy handling unnoticed; move this only to a
+/// version whose release notes were read, with the timeout, retry and proxy tests green.
+/// 2026-01-12: retries on by default, a 3.1 s connect timeout (Stratus sets its own), and the
+/// proxy environment variables honoured (since 2025-08-07).
+fn behavior_version() -> BehaviorVersion {
+    BehaviorVersion::v2026_01_12()
+}
+
 fn base_config(region: &Region, policy: &Policy) -> aws_config::ConfigLoader {
-    aws_config::defaults(BehaviorVersion::latest())
+    aws_config::defaults(behavior_version())
         .region(aws_types::region::Region::new(region.as_str().to_string()))
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
         .timeout_config(timeouts(policy))
