@@ -9,10 +9,10 @@ use std::hint::black_box;
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use grafana_plugin_sdk::pluginv2;
 use serde_json::json;
 use stratus::cloudwatch::{assemble, to_page, Page};
 use stratus::planner::{plan, Batch, TimedQuery};
+use stratus::pluginv2;
 use stratus::policy::Policy;
 use stratus::server::Plugin;
 use stratus::settings::{self, RawSettings, Region};

@@ -12,13 +12,12 @@
 mod common;
 mod support;
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use common::{data_query, keys, secure, Moto, Plugin, Proxy, Replay};
-use grafana_plugin_sdk::pluginv2::{self, data_client::DataClient};
+use grafana_current::pluginv2::{self, data_client::DataClient};
 use serde_json::{json, Value};
 
 /// Refreshes measured one at a time (CPU per refresh comes from these); at higher
@@ -188,8 +187,8 @@ async fn refresh(
     let resp = client
         .query_data(pluginv2::QueryDataRequest {
             plugin_context: Some(ctx.clone()),
-            headers: HashMap::new(),
             queries: queries.to_vec(),
+            ..Default::default()
         })
         .await
         .unwrap()

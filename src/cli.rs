@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::pluginv2;
 use clap::{Args, Parser, Subcommand};
-use grafana_plugin_sdk::pluginv2;
 use serde_json::{json, Value};
 
 use crate::frames::SeriesFrame;
@@ -109,6 +109,7 @@ pub fn context(ds: &DataSource) -> pluginv2::PluginContext {
             decrypted_secure_json_data: ds.secure_json_data.clone(),
             ..Default::default()
         }),
+        ..Default::default()
     }
 }
 

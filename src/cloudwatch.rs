@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use crate::pluginv2;
 use aws_sdk_cloudwatch::types::{
     Dimension, Metric, MetricDataQuery, MetricStat, ScanBy, StatusCode,
 };
 use aws_smithy_types::DateTime;
-use grafana_plugin_sdk::pluginv2;
 use serde_json::{json, Value};
 
 use crate::auth::AwsSession;
@@ -246,6 +246,7 @@ pub fn assemble(batch: &Batch, pages: &[Page]) -> Vec<(String, pluginv2::DataRes
                     error: String::new(),
                     json_meta: Vec::new(),
                     status: 200,
+                    ..Default::default()
                 },
             )),
             Err(e) => out.push((

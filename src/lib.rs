@@ -6,6 +6,11 @@
 //! providers), [`cloudwatch`] and [`resources`] (AWS calls) and [`server`] (gRPC).
 
 pub mod auth;
+/// Grafana's plugin protocol, generated from proto/pluginv2.proto.
+#[allow(missing_docs, clippy::all, clippy::pedantic)]
+pub mod pluginv2 {
+    tonic::include_proto!("pluginv2");
+}
 pub mod cli;
 pub mod cloudwatch;
 pub mod errors;

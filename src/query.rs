@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use grafana_plugin_sdk::pluginv2;
+use crate::pluginv2;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -509,6 +509,7 @@ pub fn error_response(message: &str, status: i32) -> pluginv2::DataResponse {
         error: message.to_string(),
         json_meta: Vec::new(),
         status,
+        ..Default::default()
     }
 }
 

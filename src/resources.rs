@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use crate::pluginv2;
 use aws_sdk_cloudwatch::types::DimensionFilter;
-use grafana_plugin_sdk::pluginv2;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -13,11 +13,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::FutureExt;
-use grafana_plugin_sdk::pluginv2::{
+use crate::pluginv2::{
     self, check_health_response::HealthStatus, data_server::Data, diagnostics_server::Diagnostics,
     resource_server::Resource,
 };
+use futures::FutureExt;
 use thiserror::Error;
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
@@ -247,6 +247,60 @@ impl Data for Service {
             .query_data(started, responses.values().all(|r| r.error.is_empty()));
         Ok(Response::new(pluginv2::QueryDataResponse { responses }))
     }
+
+    type QueryChunkedDataStream = ChunkStream;
+
+    /// The chunked form of QueryData: each frame is one chunk (so every frame id is sent once,
+    /// whole), each failed query one error chunk.
+    async fn query_chunked_data(
+        &self,
+        request: Request<pluginv2::QueryChunkedDataRequest>,
+    ) -> Result<Response<Self::QueryChunkedDataStream>, Status> {
+        let metadata = request.metadata().clone();
+        let req = request.into_inner();
+        let unchunked = pluginv2::QueryDataRequest {
+            plugin_context: req.plugin_context,
+            headers: req.headers,
+            queries: req.queries,
+        };
+        let mut inner = Request::new(unchunked);
+        *inner.metadata_mut() = metadata;
+        let responses = self.query_data(inner).await?.into_inner().responses;
+        let chunks: Vec<Result<pluginv2::QueryChunkedDataResponse, Status>> = responses
+            .into_iter()
+            .flat_map(|(ref_id, r)| chunks(ref_id, r))
+            .map(Ok)
+            .collect();
+        Ok(Response::new(Box::pin(tokio_stream::iter(chunks))))
+    }
+}
+
+type ChunkStream = Pin<
+    Box<dyn Stream<Item = Result<pluginv2::QueryChunkedDataResponse, Status>> + Send + 'static>,
+>;
+
+/// One query's response as chunks.
+fn chunks(ref_id: String, r: pluginv2::DataResponse) -> Vec<pluginv2::QueryChunkedDataResponse> {
+    if !r.error.is_empty() {
+        return vec![pluginv2::QueryChunkedDataResponse {
+            ref_id,
+            error: r.error,
+            status: r.status,
+            error_source: r.error_source,
+            ..Default::default()
+        }];
+    }
+    r.frames
+        .into_iter()
+        .enumerate()
+        .map(|(i, frame)| pluginv2::QueryChunkedDataResponse {
+            frame_id: format!("{ref_id}-{i}"),
+            ref_id: ref_id.clone(),
+            frame,
+            status: r.status,
+            ..Default::default()
+        })
+        .collect()
 }
 
 type ResourceStream =
@@ -279,7 +333,7 @@ impl Resource for Service {
                     values: vec!["application/json".to_string()],
                 },
             )]),
-            body: reply.body.into(),
+            body: reply.body,
         };
         Ok(Response::new(Box::pin(tokio_stream::once(Ok(response)))))
     }
@@ -298,7 +352,7 @@ pub async fn serve(
         resource_server::ResourceServer,
     };
     let service = Service(Arc::new(plugin));
-    let (mut reporter, health_service) = tonic_health::server::health_reporter();
+    let (reporter, health_service) = tonic_health::server::health_reporter();
     // go-plugin asks the standard gRPC health service about the service named "plugin".
     reporter
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)

@@ -14,7 +14,7 @@ const RUN: Duration = Duration::from_secs(70);
 /// Queries in a loop for `RUN`; returns (queries, failures).
 async fn query_loop(
     plugin: &Plugin,
-    ctx: &grafana_plugin_sdk::pluginv2::PluginContext,
+    ctx: &grafana_current::pluginv2::PluginContext,
 ) -> (u32, Vec<String>) {
     let started = Instant::now();
     let (mut n, mut failures) = (0, Vec::new());
@@ -110,7 +110,7 @@ async fn changed_settings_take_effect_on_the_next_request() {
     let plugin = Plugin::start(&[]);
     let ka = keys(&seeded["users"]["alice"]);
     let kb = keys(&seeded["users"]["bob"]);
-    let who = |resp: &grafana_plugin_sdk::pluginv2::CheckHealthResponse| {
+    let who = |resp: &grafana_current::pluginv2::CheckHealthResponse| {
         details(resp)["arn"]
             .as_str()
             .unwrap()

@@ -19,7 +19,7 @@ struct Rig {
     _moto: Moto,
     faults: Faults,
     plugin: Plugin,
-    ctx: grafana_plugin_sdk::pluginv2::PluginContext,
+    ctx: grafana_current::pluginv2::PluginContext,
 }
 
 fn rig() -> Rig {

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 const CANARY: &str = "STRATUS-CANARY-HOSTILE-3c9d1e";
 
-fn good(ref_id: &str, now: i64) -> grafana_plugin_sdk::pluginv2::DataQuery {
+fn good(ref_id: &str, now: i64) -> grafana_current::pluginv2::DataQuery {
     data_query(
         ref_id,
         json!({ "namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60" }),
@@ -37,7 +37,7 @@ async fn hostile_queries_fail_alone_with_clear_errors() {
     let mut bad_json = good("invalid_json", now);
     bad_json.json = b"{\"namespace\": ".to_vec();
     let q = |r: &str, j: Value, from: i64, to: i64| data_query(r, j, from, to);
-    let cases: Vec<(grafana_plugin_sdk::pluginv2::DataQuery, &str)> = vec![
+    let cases: Vec<(grafana_current::pluginv2::DataQuery, &str)> = vec![
         (bad_json, "not valid JSON"),
         (
             q(

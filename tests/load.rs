@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use futures::StreamExt;
-use grafana_plugin_sdk::pluginv2::{
+use grafana_current::pluginv2::{
     self, data_client::DataClient, diagnostics_client::DiagnosticsClient,
     resource_client::ResourceClient,
 };
@@ -119,7 +119,7 @@ async fn load_over_several_data_sources() {
                         let now = now_ms();
                         let q = data_query("A", json!({ "namespace": "AWS/EC2", "metricName": "CPUUtilization", "dimensions": { "InstanceId": format!("i-{n}") }, "period": "60" }), now - 600_000, now);
                         let resp = DataClient::new(channel)
-                            .query_data(pluginv2::QueryDataRequest { plugin_context: Some(ctx), headers: HashMap::new(), queries: vec![q] })
+                            .query_data(pluginv2::QueryDataRequest { plugin_context: Some(ctx), queries: vec![q], ..Default::default() })
                             .await
                             .unwrap()
                             .into_inner();

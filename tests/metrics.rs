@@ -5,7 +5,7 @@ mod common;
 use std::collections::HashMap;
 
 use common::*;
-use grafana_plugin_sdk::pluginv2::{self, diagnostics_client::DiagnosticsClient};
+use grafana_current::pluginv2::{self, diagnostics_client::DiagnosticsClient};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]

@@ -374,3 +374,133 @@ async fn concurrent_first_requests_make_one_assume_role_call() {
     assert_eq!(proxy.count("AssumeRole"), 1, "{:?}", proxy.counts());
     assert_eq!(proxy.count("GetMetricData"), 100);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn grafana_before_the_current_protocol_is_served_too() {
+    // grafana-plugin-sdk 0.5.0's generated client speaks the protocol of 2024, without
+    // grafanaConfig, userAgent or errorSource: older Grafana versions send and read that.
+    use grafana_plugin_sdk::pluginv2 as old;
+    let moto = Moto::start();
+    let seeded = moto.seed(two_users());
+    let plugin = Plugin::start(&[]);
+    let k = keys(&seeded["users"]["alice"]);
+    let ctx = old::PluginContext {
+        org_id: 1,
+        plugin_id: "stratus-cloudwatch-datasource".into(),
+        user: None,
+        app_instance_settings: None,
+        data_source_instance_settings: Some(old::DataSourceInstanceSettings {
+            uid: "ds-old".into(),
+            name: "Old Grafana".into(),
+            json_data: json_data("keys", &moto.endpoint).to_string().into_bytes(),
+            decrypted_secure_json_data: secure(&k)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            last_updated_ms: 1,
+            ..Default::default()
+        }),
+    };
+    let health = old::diagnostics_client::DiagnosticsClient::connect(plugin.addr.clone())
+        .await
+        .unwrap()
+        .check_health(old::CheckHealthRequest {
+            plugin_context: Some(ctx.clone()),
+            headers: Default::default(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(health.status, OK, "{}", health.message);
+    assert!(health.message.contains("user/alice"), "{}", health.message);
+    let now = now_ms();
+    let query = |ref_id: &str, json: serde_json::Value| old::DataQuery {
+        ref_id: ref_id.into(),
+        time_range: Some(old::TimeRange {
+            from_epoch_ms: now - 3_600_000,
+            to_epoch_ms: now,
+        }),
+        json: json.to_string().into_bytes(),
+        ..Default::default()
+    };
+    let resp = old::data_client::DataClient::connect(plugin.addr.clone())
+        .await
+        .unwrap()
+        .query_data(old::QueryDataRequest {
+            plugin_context: Some(ctx),
+            headers: Default::default(),
+            queries: vec![
+                query(
+                    "A",
+                    json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60"}),
+                ),
+                query("B", json!({"namespace": "AWS/EC2"})),
+            ],
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(resp.responses["A"].error, "");
+    assert_eq!(decode(&resp.responses["A"].frames[0]).ref_id, "A");
+    assert_eq!(resp.responses["B"].status, 400);
+    assert!(resp.responses["B"].error.contains("`metricName`"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunked_queries_stream_each_frame_and_each_error() {
+    use grafana_current::pluginv2::{data_client::DataClient, QueryChunkedDataRequest};
+    let moto = Moto::start();
+    let now = now_ms();
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "alice" }],
+        "metrics": [
+            { "namespace": "App", "name": "Hits", "dimensions": { "Host": "a" }, "points": [[(now - 600_000) / 1000, 1.0]] },
+            { "namespace": "App", "name": "Hits", "dimensions": { "Host": "b" }, "points": [[(now - 600_000) / 1000, 2.0]] }
+        ]
+    }));
+    let plugin = Plugin::start(&[]);
+    let k = keys(&seeded["users"]["alice"]);
+    let ctx = ds("ds-chunked", json_data("keys", &moto.endpoint), &secure(&k));
+    let mut stream = DataClient::connect(plugin.addr.clone())
+        .await
+        .unwrap()
+        .query_chunked_data(QueryChunkedDataRequest {
+            plugin_context: Some(ctx),
+            queries: vec![
+                data_query("A", json!({"namespace": "App", "metricName": "Hits", "dimensions": {"Host": "a"}, "period": "60", "statistic": "Sum"}), now - 3_600_000, now),
+                data_query("B", json!({"namespace": "App", "metricName": "Hits", "period": "7"}), now - 3_600_000, now),
+                data_query("C", json!({"namespace": "App", "metricName": "Hits", "dimensions": {"Host": "b"}, "period": "60", "statistic": "Sum"}), now - 3_600_000, now),
+            ],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut chunks = Vec::new();
+    while let Some(chunk) = stream.message().await.unwrap() {
+        chunks.push(chunk);
+    }
+    let frames: Vec<_> = chunks.iter().filter(|c| c.ref_id != "B").collect();
+    let mut ids: Vec<&str> = frames.iter().map(|c| c.frame_id.as_str()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        2,
+        "one chunk per frame, each frame id once: {ids:?}"
+    );
+    for (c, want) in frames
+        .iter()
+        .map(|c| (c, if c.ref_id == "A" { 1.0 } else { 2.0 }))
+    {
+        assert_eq!((c.status, c.error.as_str()), (200, ""));
+        let f = decode(&c.frame);
+        assert_eq!(f.ref_id, c.ref_id);
+        assert_eq!(f.values, vec![Some(want)]);
+    }
+    let b: Vec<_> = chunks.iter().filter(|c| c.ref_id == "B").collect();
+    assert_eq!(b.len(), 1);
+    assert_eq!(b[0].status, 400);
+    assert!(b[0].error.contains("`period`"), "{}", b[0].error);
+    assert!(b[0].frame.is_empty());
+}

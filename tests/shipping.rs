@@ -452,12 +452,12 @@ async fn release_zip_unpacks_into_a_plugins_directory_and_runs() {
     .unwrap();
     let addr = format!("http://{}", line.trim().split('|').nth(3).unwrap());
     let mut client =
-        grafana_plugin_sdk::pluginv2::diagnostics_client::DiagnosticsClient::connect(addr)
+        grafana_current::pluginv2::diagnostics_client::DiagnosticsClient::connect(addr)
             .await
             .unwrap();
     let k = keys(&seeded["users"]["alice"]);
     let resp = client
-        .check_health(grafana_plugin_sdk::pluginv2::CheckHealthRequest {
+        .check_health(grafana_current::pluginv2::CheckHealthRequest {
             plugin_context: Some(ds("ds-zip", json_data("keys", &moto.endpoint), &secure(&k))),
             headers: HashMap::new(),
         })

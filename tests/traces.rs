@@ -4,12 +4,11 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
-use grafana_plugin_sdk::pluginv2::{self, data_client::DataClient};
+use grafana_current::pluginv2::{self, data_client::DataClient};
 use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
     TraceService, TraceServiceServer,
 };
@@ -23,19 +22,19 @@ use serde_json::json;
 #[derive(Clone, Default)]
 struct Collector(Arc<Mutex<Vec<Span>>>);
 
-#[tonic_otlp::async_trait]
+#[tonic::async_trait]
 impl TraceService for Collector {
     async fn export(
         &self,
-        request: tonic_otlp::Request<ExportTraceServiceRequest>,
-    ) -> Result<tonic_otlp::Response<ExportTraceServiceResponse>, tonic_otlp::Status> {
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
         let mut spans = self.0.lock().unwrap();
         for rs in request.into_inner().resource_spans {
             for ss in rs.scope_spans {
                 spans.extend(ss.spans);
             }
         }
-        Ok(tonic_otlp::Response::new(ExportTraceServiceResponse {
+        Ok(tonic::Response::new(ExportTraceServiceResponse {
             partial_success: None,
         }))
     }
@@ -47,7 +46,7 @@ async fn start_collector() -> (Collector, String) {
     let addr = listener.local_addr().unwrap();
     let service = TraceServiceServer::new(collector.clone());
     tokio::spawn(async move {
-        tonic_otlp::transport::Server::builder()
+        tonic::transport::Server::builder()
             .add_service(service)
             .serve_with_incoming(tokio_stream::wrappers::TcpListenerStream::new(listener))
             .await
@@ -67,13 +66,13 @@ async fn query_with_trace(plugin: &Plugin, ctx: pluginv2::PluginContext) {
     let now = now_ms();
     let mut request = tonic::Request::new(pluginv2::QueryDataRequest {
         plugin_context: Some(ctx),
-        headers: HashMap::new(),
         queries: vec![data_query(
             "A",
             json!({ "namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60" }),
             now - 600_000,
             now,
         )],
+        ..Default::default()
     });
     request.metadata_mut().insert(
         "traceparent",

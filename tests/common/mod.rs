@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use grafana_plugin_sdk::pluginv2::{
+use grafana_current::pluginv2::{
     self, data_client::DataClient, diagnostics_client::DiagnosticsClient,
     resource_client::ResourceClient,
 };
@@ -406,6 +406,7 @@ impl Plugin {
             plugin_context: Some(ctx),
             headers: HashMap::new(),
             queries,
+            ..Default::default()
         })
         .await
         .unwrap()
@@ -481,6 +482,7 @@ pub fn ds_as(
             last_updated_ms: 1_700_000_000_000,
             ..Default::default()
         }),
+        ..Default::default()
     }
 }
 
