@@ -10,12 +10,13 @@ use std::hint::black_box;
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use serde_json::json;
-use stratus::cloudwatch::{assemble, to_page, Page};
-use stratus::planner::{plan, Batch, TimedQuery};
-use stratus::pluginv2;
-use stratus::policy::Policy;
-use stratus::server::Plugin;
-use stratus::settings::{self, RawSettings, Region};
+use stratus::app::{Plugin, RequestContext};
+use stratus::config::names::Region;
+use stratus::config::policy::Policy;
+use stratus::config::settings::{self, DataSourceInstance};
+use stratus::metrics::execute::to_page;
+use stratus::metrics::plan::{plan, Batch, Plan, TimedQuery};
+use stratus::metrics::response::{assemble, Page};
 
 /// Thread CPU time. The refresh figures are compared with the plugin's CPU time per refresh, so
 /// they are measured the same way: wall time would also count moments this thread sat
@@ -78,38 +79,27 @@ fn data_source() -> (Vec<u8>, HashMap<String, String>) {
 
 fn settings_and_requests(c: &mut Criterion) {
     let (json_data, secure) = data_source();
-    let raw = || RawSettings {
-        uid: "bench",
-        name: "Bench",
-        database: "",
+    let instance = DataSourceInstance {
+        uid: "bench".into(),
+        name: "Bench".into(),
         last_updated_ms: 1_700_000_000_000,
-        json_data: &json_data,
-        secure: &secure,
+        json_data,
+        secure_json_data: secure,
+        ..Default::default()
     };
     c.bench_function("settings_parse", |b| {
-        b.iter(|| settings::parse(black_box(raw())).unwrap())
+        b.iter(|| settings::parse(black_box(&instance)).unwrap())
     });
 
     // Every request parses the settings, checks the policy and finds the cached session.
     let rt = runtime();
     let plugin = Plugin::new(Policy::from_lookup(|_| None));
-    let ctx = pluginv2::PluginContext {
-        org_id: 1,
-        plugin_id: "stratus-cloudwatch-datasource".into(),
-        data_source_instance_settings: Some(pluginv2::DataSourceInstanceSettings {
-            id: 1,
-            uid: "bench".into(),
-            name: "Bench".into(),
-            json_data: json_data.clone(),
-            decrypted_secure_json_data: secure.clone(),
-            last_updated_ms: 1_700_000_000_000,
-            ..Default::default()
-        }),
-        ..Default::default()
+    let ctx = RequestContext {
+        data_source: Some(instance),
     };
-    rt.block_on(plugin.session(Some(&ctx))).unwrap();
+    rt.block_on(plugin.session(&ctx)).unwrap();
     c.bench_function("per_request_policy_and_session_hit", |b| {
-        b.iter(|| rt.block_on(plugin.session(black_box(Some(&ctx)))).unwrap())
+        b.iter(|| rt.block_on(plugin.session(black_box(&ctx))).unwrap())
     });
 }
 
@@ -126,13 +116,16 @@ fn dashboard() -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-fn parse_and_plan(queries: &[(String, Vec<u8>)]) -> stratus::planner::Plan {
+fn parse_and_plan(queries: &[(String, Vec<u8>)]) -> Plan {
     let timed = queries
         .iter()
-        .map(|(ref_id, json)| TimedQuery {
-            query: stratus::query::parse(ref_id, json).unwrap(),
-            from_ms: support::FROM_MS,
-            to_ms: support::TO_MS,
+        .map(|(ref_id, json)| {
+            let (_, model) = stratus::query::classify(json).unwrap();
+            TimedQuery {
+                query: stratus::metrics::query::parse(ref_id, &model).unwrap(),
+                from_ms: support::FROM_MS,
+                to_ms: support::TO_MS,
+            }
         })
         .collect();
     plan(
@@ -174,7 +167,7 @@ fn frames_and_floors(c: &mut Criterion<ThreadCpu>) {
     });
     let frame_bytes: Vec<u8> = assemble(&batch, &pages)
         .into_iter()
-        .flat_map(|(_, r)| r.frames.into_iter().flatten())
+        .flat_map(|(_, answer)| answer.unwrap().into_iter().flatten())
         .collect();
     // The size goes into criterion's record, where the report reads it.
     group.throughput(Throughput::Bytes(frame_bytes.len() as u64));

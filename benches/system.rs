@@ -402,7 +402,7 @@ async fn economy() -> Economy {
     let ttls = started
         .elapsed()
         .as_secs()
-        .div_ceil(stratus::resources::LOOKUP_TTL.as_secs())
+        .div_ceil(stratus::resources::cache::LOOKUP_TTL.as_secs())
         .max(1);
     Economy {
         get_metric_data,

@@ -1,28 +1,26 @@
 //! Stratus: a Grafana CloudWatch data source backend that authenticates to AWS the way
 //! Grafana's own AWS data sources do.
 //!
-//! Functional core: [`settings`], [`policy`], [`query`], [`planner`], [`frames`] and the
-//! message-building parts of [`health`] are pure. Imperative shell: [`auth`] (AWS SDK
-//! providers), [`cloudwatch`] and [`resources`] (AWS calls) and [`server`] (gRPC).
+//! How a request flows: [`grpc`] (Grafana's protocol) hands it to [`app`], which parses the
+//! data source settings and applies the server policy ([`config`]), finds the cached AWS
+//! session ([`aws`]), and sends each query to the feature that answers its type: [`metrics`]
+//! for CloudWatch metrics, [`resources`] for the editors' lookups, [`health`] for Save & test.
+//! [`query`] is what all query types share, [`frames`] writes Grafana's data frames,
+//! [`observability`] logs, counts and traces, and [`cli`] runs the same paths from a shell.
+//!
+//! Functional core, imperative shell: parsing, policy, planning, response assembly and frame
+//! building are pure; AWS calls live in `aws::session`, `metrics::execute`,
+//! `resources::lookups` and `health::probe`, gRPC in `grpc`.
 
-pub mod auth;
-/// Grafana's plugin protocol, generated from proto/pluginv2.proto.
-#[allow(missing_docs, clippy::all, clippy::pedantic)]
-pub mod pluginv2 {
-    tonic::include_proto!("pluginv2");
-}
+pub mod app;
+pub mod aws;
 pub mod cli;
-pub mod cloudwatch;
-pub mod errors;
+pub mod clock;
+pub mod config;
 pub mod frames;
+pub mod grpc;
 pub mod health;
-pub mod logging;
 pub mod metrics;
-pub mod planner;
-pub mod policy;
-pub mod provisioning;
+pub mod observability;
 pub mod query;
 pub mod resources;
-pub mod server;
-pub mod settings;
-pub mod telemetry;

@@ -3,9 +3,10 @@
 //! `query`), it runs the same code paths from the command line.
 
 use clap::Parser;
+use stratus::app::Plugin;
 use stratus::cli::Cli;
-use stratus::policy::Policy;
-use stratus::server::{self, Plugin};
+use stratus::grpc;
+use stratus::observability::{logging, traces};
 
 /// go-plugin's magic cookie: Grafana sets it when it starts a backend plugin.
 const MAGIC_COOKIE: &str = "grafana_plugin_type";
@@ -15,21 +16,20 @@ async fn main() -> std::process::ExitCode {
     // Grafana starts the plugin without arguments; anything else is a person at a shell.
     if std::env::args_os().len() > 1 || std::env::var_os(MAGIC_COOKIE).is_none() {
         let cli = Cli::parse();
-        stratus::logging::init_cli();
+        logging::init_cli();
         return stratus::cli::run(cli).await;
     }
     // Traces only when Grafana passes its OTLP settings; otherwise nothing is installed.
-    let traces = stratus::telemetry::TraceSettings::from_env().and_then(|t| {
-        match stratus::telemetry::provider(&t) {
-            Ok(p) => Some(p),
-            Err(e) => {
-                eprintln!("tracing disabled: cannot export to {}: {e}", t.endpoint());
-                None
-            }
+    let tracer = traces::TraceSettings::from_env().and_then(|t| match traces::provider(&t) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            eprintln!("tracing disabled: cannot export to {}: {e}", t.endpoint());
+            None
         }
     });
-    stratus::logging::init(traces.as_ref());
-    let plugin = Plugin::new(Policy::from_env());
+    logging::init(tracer.as_ref());
+    let plugin = Plugin::from_env();
+    // grafana-plugin-sdk prints go-plugin's handshake line for the listener it opens.
     let listener = match grafana_plugin_sdk::backend::initialize().await {
         Ok(l) => l,
         Err(e) => {
@@ -41,7 +41,7 @@ async fn main() -> std::process::ExitCode {
         version = env!("CARGO_PKG_VERSION"),
         "Stratus plugin started"
     );
-    match server::serve(listener, plugin).await {
+    match grpc::serve(listener, plugin).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(error = %e, "gRPC server stopped");

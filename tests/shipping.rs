@@ -8,9 +8,9 @@ use std::process::Command;
 
 use common::*;
 use serde_json::{json, Value};
-use stratus::policy::Policy;
-use stratus::provisioning;
-use stratus::settings;
+use stratus::cli::provisioning;
+use stratus::config::policy::Policy;
+use stratus::config::settings;
 
 fn compose() -> serde_yaml::Value {
     serde_yaml::from_str(&std::fs::read_to_string(repo_path("docker-compose.yaml")).unwrap())
@@ -108,12 +108,11 @@ fn every_provisioned_data_source_passes_settings_and_the_stacks_policy() {
     let mut uids = Vec::new();
     for ds in &sources {
         assert_eq!(ds.kind, "stratus-cloudwatch-datasource", "{}", ds.name);
-        let json = ds.json_bytes();
-        let s = settings::parse(ds.raw(&json, 0)).unwrap_or_else(|e| panic!("{}: {e}", ds.name));
+        let s = settings::parse(&ds.instance(0)).unwrap_or_else(|e| panic!("{}: {e}", ds.name));
         policy
             .check(&s)
             .unwrap_or_else(|e| panic!("{}: {e}", ds.name));
-        modes.push((s.auth_type, s.assume_role_arn.is_some()));
+        modes.push((s.auth_type(), s.assume_role.is_some()));
         uids.push(ds.uid.clone());
     }
     use settings::AuthType::*;

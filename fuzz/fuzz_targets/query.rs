@@ -2,9 +2,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stratus::cloudwatch::{assemble, Page};
-use stratus::planner::{plan, TimedQuery};
-use stratus::settings::Region;
+use stratus::config::names::Region;
+use stratus::metrics::plan::{plan, TimedQuery};
+use stratus::metrics::response::{assemble, Page};
 
 fuzz_target!(|data: &[u8]| {
     // The first 16 bytes are the time range; the rest is the query JSON.
@@ -14,7 +14,8 @@ fuzz_target!(|data: &[u8]| {
     let from = i64::from_le_bytes(data[..8].try_into().unwrap());
     let to = i64::from_le_bytes(data[8..16].try_into().unwrap());
     let json = &data[16..];
-    if let Ok(query) = stratus::query::parse("A", json) {
+    let Ok((_, model)) = stratus::query::classify(json) else { return };
+    if let Ok(query) = stratus::metrics::query::parse("A", &model) {
         let second = query.clone();
         let planned = plan(
             vec![TimedQuery { query, from_ms: from, to_ms: to }, TimedQuery { query: second, from_ms: from, to_ms: to }],

@@ -4,8 +4,9 @@
 use std::collections::HashMap;
 
 use libfuzzer_sys::fuzz_target;
-use stratus::policy::{parse_duration, Policy};
-use stratus::settings::{parse, RawSettings};
+use stratus::config::policy::Policy;
+use stratus::config::settings::{parse, DataSourceInstance};
+use stratus::config::values::parse_duration;
 
 fuzz_target!(|data: &[u8]| {
     // The first byte decides which secrets are present; the rest is jsonData.
@@ -20,13 +21,20 @@ fuzz_target!(|data: &[u8]| {
     if flags & 4 != 0 {
         secure.insert("sessionToken".to_string(), String::from_utf8_lossy(json).into_owned());
     }
-    let raw = RawSettings { uid: "fuzz", name: "fuzz", database: if flags & 8 != 0 { "legacy" } else { "" }, last_updated_ms: 1, json_data: json, secure: &secure };
-    if let Ok(settings) = parse(raw) {
+    let ds = DataSourceInstance {
+        uid: "fuzz".into(),
+        name: "fuzz".into(),
+        database: if flags & 8 != 0 { "legacy".into() } else { String::new() },
+        last_updated_ms: 1,
+        json_data: json.to_vec(),
+        secure_json_data: secure,
+    };
+    if let Ok(settings) = parse(&ds) {
         let policy = Policy::default();
         let _ = policy.check(&settings);
-        let _ = stratus::auth::fingerprint(&settings, &policy);
-        let _ = stratus::auth::plan_endpoints(settings.endpoint.as_ref(), settings.sts_endpoint.as_ref());
-        let _ = stratus::auth::session_name(&settings.uid);
+        let _ = stratus::aws::session::fingerprint(&settings, &policy);
+        let _ = stratus::aws::endpoints::plan(settings.endpoint.as_ref(), settings.sts_endpoint.as_ref());
+        let _ = stratus::aws::credentials::session_name(&settings.uid);
     }
     if let Ok(text) = std::str::from_utf8(json) {
         let _ = parse_duration(text);

@@ -62,7 +62,7 @@ pub fn provider(
         .with_batch_exporter(exporter)
         .with_resource(
             Resource::builder()
-                .with_service_name(crate::policy::PLUGIN_ID)
+                .with_service_name(crate::config::PLUGIN_ID)
                 .build(),
         )
         .build())

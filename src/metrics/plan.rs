@@ -1,20 +1,17 @@
-//! Query planning (pure): periods, SEARCH expressions built exactly as Grafana builds them,
-//! and the grouping of queries into as few GetMetricData calls as AWS allows.
+//! Query planning (pure): periods, the GetMetricData entry each query becomes, and the
+//! grouping of queries into as few GetMetricData calls as AWS allows.
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::query::{MetricQuery, Period, QueryError, QueryKind, RegionSpec};
-use crate::settings::Region;
+use crate::config::names::Region;
+use crate::query::QueryError;
+
+use super::labels;
+use super::query::{MetricQuery, Mode, Period, RegionSpec, Statistic};
+use super::search::{needs_search, search_expression, search_string_len, MAX_SEARCH_STRING};
 
 /// AWS's limit on queries in one GetMetricData call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
-
-/// CloudWatch's limit on the search string inside SEARCH().
-const MAX_SEARCH_STRING: usize = 1024;
-
-/// Joins the user's label and the per-series dimension values that AWS fills in, so each
-/// series carries its own dimensions back (one alert instance per series).
-pub const LABEL_SEPARATOR: &str = "|&|";
 
 /// A parsed query with the time range Grafana sent for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,9 +53,10 @@ pub struct PlannedQuery {
     pub spec: Spec,
     /// Period in seconds.
     pub period: i32,
-    /// The label sent to AWS (user label plus dimension placeholders).
+    /// The label sent to AWS (the user's label, plus dimension placeholders for a search).
     pub label: Option<String>,
-    /// Dimension keys whose values come back inside the label, in order.
+    /// Dimension keys the search leaves open: their values come back inside the label, in
+    /// this order (see [`labels`]).
     pub label_dimensions: Vec<String>,
     /// Dimensions known from the query itself (single values).
     pub fixed_dimensions: BTreeMap<String, String>,
@@ -130,81 +128,6 @@ pub fn auto_period(from_ms: i64, to_ms: i64, now_ms: i64) -> i32 {
     p.min(i64::from(i32::MAX) / DAY_S * DAY_S) as i32
 }
 
-/// Escapes a value for a double-quoted term inside the single-quoted SEARCH string.
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\\\"").replace('\'', "\\'"))
-}
-
-/// Whether a builder query must become a SEARCH: not exact, or any dimension with several
-/// values, no value, or `*`.
-pub fn needs_search(dimensions: &BTreeMap<String, Vec<String>>, match_exact: bool) -> bool {
-    !match_exact
-        || dimensions
-            .values()
-            .any(|v| v.len() != 1 || v.iter().any(|x| x == "*"))
-}
-
-/// Builds Grafana's SEARCH expression for a builder query.
-pub fn search_expression(
-    namespace: &str,
-    metric_name: &str,
-    dimensions: &BTreeMap<String, Vec<String>>,
-    match_exact: bool,
-    stat: &str,
-    period: i32,
-    account_id: Option<&str>,
-) -> String {
-    let mut terms = Vec::new();
-    if match_exact {
-        let mut schema = vec![quote(namespace)];
-        schema.extend(dimensions.keys().map(|k| quote(k)));
-        terms.push(format!("{{{}}}", schema.join(",")));
-    } else {
-        terms.push(format!("Namespace={}", quote(namespace)));
-    }
-    terms.push(format!("MetricName={}", quote(metric_name)));
-    // BTreeMap iteration keeps dimension keys sorted, as Grafana sorts them.
-    for (key, values) in dimensions {
-        let concrete: Vec<&String> = values.iter().filter(|v| *v != "*").collect();
-        let wildcard = concrete.is_empty() || concrete.len() != values.len();
-        match (wildcard, concrete.as_slice()) {
-            (true, _) => {
-                // Exact search already names the key in the schema.
-                if !match_exact {
-                    terms.push(quote(key));
-                }
-            }
-            (false, [one]) => terms.push(format!("{}={}", quote(key), quote(one))),
-            (false, many) => terms.push(format!(
-                "{}=({})",
-                quote(key),
-                many.iter()
-                    .map(|v| quote(v))
-                    .collect::<Vec<_>>()
-                    .join(" OR ")
-            )),
-        }
-    }
-    if let Some(acc) = account_id {
-        terms.push(format!(":aws.AccountId={}", quote(acc)));
-    }
-    format!(
-        "REMOVE_EMPTY(SEARCH('{}', '{}', {}))",
-        terms.join(" "),
-        stat,
-        period
-    )
-}
-
-/// The search string of a SEARCH expression built by [`search_expression`].
-fn search_string_len(expression: &str) -> usize {
-    let inner = expression
-        .strip_prefix("REMOVE_EMPTY(SEARCH('")
-        .and_then(|r| r.rsplit_once("', '"))
-        .map_or(expression, |(s, _)| s);
-    inner.chars().count()
-}
-
 fn sanitize_id(ref_id: &str) -> String {
     let cleaned: String = ref_id
         .chars()
@@ -227,6 +150,88 @@ fn referenced_ids(expression: &str) -> Vec<&str> {
         .collect()
 }
 
+/// What a query's mode becomes at AWS.
+struct Fetch {
+    spec: Spec,
+    label: Option<String>,
+    label_dimensions: Vec<String>,
+    fixed_dimensions: BTreeMap<String, String>,
+    executed: Option<String>,
+}
+
+impl Fetch {
+    /// An expression sent as written, and shown as the executed query.
+    fn expression(expr: String, label: Option<String>) -> Fetch {
+        Fetch {
+            executed: Some(expr.clone()),
+            spec: Spec::Expression(expr),
+            label,
+            label_dimensions: Vec::new(),
+            fixed_dimensions: BTreeMap::new(),
+        }
+    }
+}
+
+/// A builder query: one MetricStat, or Grafana's SEARCH when it may match several series.
+fn builder(
+    q: &MetricQuery,
+    namespace: &str,
+    metric_name: &str,
+    dimensions: &BTreeMap<String, Vec<String>>,
+    match_exact: bool,
+    statistic: &Statistic,
+    period: i32,
+) -> Result<Fetch, QueryError> {
+    let fixed: BTreeMap<String, String> = dimensions
+        .iter()
+        .filter_map(|(k, v)| match v.as_slice() {
+            [one] if one != "*" => Some((k.clone(), one.clone())),
+            _ => None,
+        })
+        .collect();
+    if !needs_search(dimensions, match_exact) {
+        return Ok(Fetch {
+            spec: Spec::MetricStat {
+                namespace: namespace.to_string(),
+                metric_name: metric_name.to_string(),
+                dimensions: fixed.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                stat: statistic.as_str().to_string(),
+            },
+            label: q.label.clone(),
+            label_dimensions: Vec::new(),
+            fixed_dimensions: fixed,
+            executed: None,
+        });
+    }
+    let expr = search_expression(
+        namespace,
+        metric_name,
+        dimensions,
+        match_exact,
+        statistic.as_str(),
+        period,
+        q.account_id.as_deref(),
+    );
+    let len = search_string_len(&expr);
+    if len > MAX_SEARCH_STRING {
+        return Err(QueryError::new("dimensions", format!("the SEARCH built from these dimension values is {len} characters long; CloudWatch accepts {MAX_SEARCH_STRING}. Select fewer values, or use * (all values)")));
+    }
+    let open: Vec<String> = dimensions
+        .keys()
+        .filter(|k| !fixed.contains_key(*k))
+        .cloned()
+        .collect();
+    let label = if open.is_empty() {
+        q.label.clone()
+    } else {
+        Some(labels::request(q.label.as_deref(), &open))
+    };
+    let mut fetch = Fetch::expression(expr, label);
+    fetch.label_dimensions = open;
+    fetch.fixed_dimensions = fixed;
+    Ok(fetch)
+}
+
 fn plan_query(
     tq: &TimedQuery,
     default_region: &Region,
@@ -234,10 +239,7 @@ fn plan_query(
 ) -> Result<(Region, PlannedQuery), QueryError> {
     let q = &tq.query;
     if tq.to_ms <= tq.from_ms {
-        return Err(QueryError {
-            field: "timeRange",
-            message: format!("the time range is empty or reversed (from {} to {}); choose a range whose end is after its start", tq.from_ms, tq.to_ms),
-        });
+        return Err(QueryError::new("timeRange", format!("the time range is empty or reversed (from {} to {}); choose a range whose end is after its start", tq.from_ms, tq.to_ms)));
     }
     let region = match &q.region {
         RegionSpec::Default => default_region.clone(),
@@ -247,89 +249,43 @@ fn plan_query(
         Period::Auto => auto_period(tq.from_ms, tq.to_ms, now_ms),
         Period::Seconds(s) => s,
     };
-    let mut planned = PlannedQuery {
-        ref_id: q.ref_id.clone(),
-        id: q.id.clone().unwrap_or_else(|| sanitize_id(&q.ref_id)),
-        spec: Spec::Expression(String::new()),
-        period,
-        label: q.label.clone(),
-        label_dimensions: Vec::new(),
-        fixed_dimensions: BTreeMap::new(),
-        return_data: !q.hide,
-        account_id: q.account_id.clone(),
-        executed: None,
-    };
-    match &q.kind {
-        QueryKind::Builder {
+    let fetch = match &q.mode {
+        Mode::Builder {
             namespace,
             metric_name,
             dimensions,
             match_exact,
             statistic,
-        } => {
-            for (k, v) in dimensions {
-                if let [one] = v.as_slice() {
-                    if one != "*" {
-                        planned.fixed_dimensions.insert(k.clone(), one.clone());
-                    }
-                }
-            }
-            if needs_search(dimensions, *match_exact) {
-                let expr = search_expression(
-                    namespace,
-                    metric_name,
-                    dimensions,
-                    *match_exact,
-                    statistic.as_str(),
-                    period,
-                    q.account_id.as_deref(),
-                );
-                planned.label_dimensions = dimensions
-                    .keys()
-                    .filter(|k| !planned.fixed_dimensions.contains_key(*k))
-                    .cloned()
-                    .collect();
-                if !planned.label_dimensions.is_empty() {
-                    let mut label = q.label.clone().unwrap_or_else(|| "${LABEL}".to_string());
-                    for k in &planned.label_dimensions {
-                        label.push_str(LABEL_SEPARATOR);
-                        label.push_str(&format!("${{PROP('Dim.{k}')}}"));
-                    }
-                    planned.label = Some(label);
-                }
-                let len = search_string_len(&expr);
-                if len > MAX_SEARCH_STRING {
-                    return Err(QueryError {
-                        field: "dimensions",
-                        message: format!("the SEARCH built from these dimension values is {len} characters long; CloudWatch accepts {MAX_SEARCH_STRING}. Select fewer values, or use * (all values)"),
-                    });
-                }
-                planned.executed = Some(expr.clone());
-                planned.spec = Spec::Expression(expr);
-            } else {
-                planned.spec = Spec::MetricStat {
-                    namespace: namespace.clone(),
-                    metric_name: metric_name.clone(),
-                    dimensions: planned
-                        .fixed_dimensions
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                    stat: statistic.as_str().to_string(),
-                };
-            }
-        }
-        QueryKind::Code { expression } => {
-            let expr = expression.replace("$__period_auto", &period.to_string());
-            planned.executed = Some(expr.clone());
-            planned.spec = Spec::Expression(expr);
-        }
-        QueryKind::Insights { sql } => {
-            planned.executed = Some(sql.clone());
-            planned.spec = Spec::Expression(sql.clone());
-        }
-    }
-    Ok((region, planned))
+        } => builder(
+            q,
+            namespace,
+            metric_name,
+            dimensions,
+            *match_exact,
+            statistic,
+            period,
+        )?,
+        Mode::Code { expression } => Fetch::expression(
+            expression.replace("$__period_auto", &period.to_string()),
+            q.label.clone(),
+        ),
+        Mode::Insights { sql } => Fetch::expression(sql.clone(), q.label.clone()),
+    };
+    Ok((
+        region,
+        PlannedQuery {
+            ref_id: q.ref_id.clone(),
+            id: q.id.clone().unwrap_or_else(|| sanitize_id(&q.ref_id)),
+            spec: fetch.spec,
+            period,
+            label: fetch.label,
+            label_dimensions: fetch.label_dimensions,
+            fixed_dimensions: fetch.fixed_dimensions,
+            return_data: !q.hide,
+            account_id: q.account_id.clone(),
+            executed: fetch.executed,
+        },
+    ))
 }
 
 /// Plans a request: groups queries by region and time range, keeps every math expression in
@@ -441,7 +397,7 @@ fn split_group(queries: Vec<PlannedQuery>) -> Vec<Vec<PlannedQuery>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::query::parse;
+    use crate::metrics::query::parse;
 
     const NOW: i64 = 1_700_000_000_000;
     const HOUR: i64 = 3_600_000;
@@ -449,13 +405,6 @@ mod tests {
 
     fn region() -> Region {
         Region::parse("us-east-1").unwrap()
-    }
-
-    fn dims(pairs: &[(&str, &[&str])]) -> BTreeMap<String, Vec<String>> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
-            .collect()
     }
 
     #[test]
@@ -497,69 +446,10 @@ mod tests {
         assert_eq!(ceil_to(-61_000, 60_000), -60_000);
     }
 
-    #[test]
-    fn search_expression_golden_strings() {
-        type Case = (BTreeMap<String, Vec<String>>, bool, &'static str);
-        let cases: Vec<Case> = vec![
-            (
-                dims(&[("InstanceId", &["i-1", "i-2"])]),
-                true,
-                r#"REMOVE_EMPTY(SEARCH('{"AWS/EC2","InstanceId"} MetricName="CPUUtilization" "InstanceId"=("i-1" OR "i-2")', 'Average', 300))"#,
-            ),
-            (
-                dims(&[("InstanceId", &["i-1"])]),
-                false,
-                r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization" "InstanceId"="i-1"', 'Average', 300))"#,
-            ),
-            (
-                dims(&[("InstanceId", &["*"]), ("AutoScalingGroupName", &["web"])]),
-                true,
-                r#"REMOVE_EMPTY(SEARCH('{"AWS/EC2","AutoScalingGroupName","InstanceId"} MetricName="CPUUtilization" "AutoScalingGroupName"="web"', 'Average', 300))"#,
-            ),
-            (
-                dims(&[("InstanceId", &["*"])]),
-                false,
-                r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization" "InstanceId"', 'Average', 300))"#,
-            ),
-            (
-                dims(&[]),
-                false,
-                r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization"', 'Average', 300))"#,
-            ),
-            (
-                dims(&[("Name", &["say \"hi\"", "it's"])]),
-                true,
-                r#"REMOVE_EMPTY(SEARCH('{"AWS/EC2","Name"} MetricName="CPUUtilization" "Name"=("say \"hi\"" OR "it\'s")', 'Average', 300))"#,
-            ),
-            (
-                dims(&[("b", &["2"]), ("a", &["1", "3"])]),
-                false,
-                r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization" "a"=("1" OR "3") "b"="2"', 'Average', 300))"#,
-            ),
-        ];
-        for (d, exact, want) in cases {
-            assert_eq!(
-                search_expression("AWS/EC2", "CPUUtilization", &d, exact, "Average", 300, None),
-                want
-            );
-        }
-        assert_eq!(
-            search_expression(
-                "AWS/EC2",
-                "CPUUtilization",
-                &dims(&[]),
-                false,
-                "p99",
-                60,
-                Some("123456789012")
-            ),
-            r#"REMOVE_EMPTY(SEARCH('Namespace="AWS/EC2" MetricName="CPUUtilization" :aws.AccountId="123456789012"', 'p99', 60))"#
-        );
-    }
-
     fn tq(ref_id: &str, json: &str, from: i64, to: i64) -> TimedQuery {
+        let (_, obj) = crate::query::classify(json.as_bytes()).unwrap();
         TimedQuery {
-            query: parse(ref_id, json.as_bytes()).unwrap(),
+            query: parse(ref_id, &obj).unwrap(),
             from_ms: from,
             to_ms: to,
         }
@@ -766,10 +656,6 @@ mod tests {
             "{}",
             err.message
         );
-        assert_eq!(
-            search_string_len("REMOVE_EMPTY(SEARCH('abc', 'Sum', 60))"),
-            3
-        );
     }
 
     #[test]
@@ -798,6 +684,6 @@ mod tests {
             .map(|q| q.id.as_str())
             .collect();
         assert_eq!(ids, vec!["queryA_1", "queryA_1_2"]);
-        assert!(ids.iter().all(|i| crate::query::valid_id(i)));
+        assert!(ids.iter().all(|i| crate::metrics::query::valid_id(i)));
     }
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::settings::RawSettings;
+use crate::config::settings::DataSourceInstance;
 
 /// Why a provisioning file cannot be used.
 #[derive(Debug, Error)]
@@ -57,15 +57,16 @@ impl DataSource {
             .unwrap_or_default()
     }
 
-    /// The raw settings, as the plugin receives them (last-updated time supplied by the caller).
-    pub fn raw<'a>(&'a self, json: &'a [u8], last_updated_ms: i64) -> RawSettings<'a> {
-        RawSettings {
-            uid: &self.uid,
-            name: &self.name,
-            database: &self.database,
+    /// The data source as Grafana sends it to the plugin (Grafana would set the last-updated
+    /// time; the caller chooses one).
+    pub fn instance(&self, last_updated_ms: i64) -> DataSourceInstance {
+        DataSourceInstance {
+            uid: self.uid.clone(),
+            name: self.name.clone(),
+            database: self.database.clone(),
             last_updated_ms,
-            json_data: json,
-            secure: &self.secure_json_data,
+            json_data: self.json_bytes(),
+            secure_json_data: self.secure_json_data.clone(),
         }
     }
 }
@@ -232,9 +233,11 @@ datasources:
         assert_eq!(ds[0].uid, "cw-1");
         assert_eq!(ds[0].kind, "stratus-cloudwatch-datasource");
         assert_eq!(ds[0].secure_json_data["secretKey"], "s3cret");
-        let json = ds[0].json_bytes();
-        let settings = crate::settings::parse(ds[0].raw(&json, 0)).unwrap();
-        assert_eq!(settings.auth_type, crate::settings::AuthType::Keys);
+        let settings = crate::config::settings::parse(&ds[0].instance(0)).unwrap();
+        assert_eq!(
+            settings.auth_type(),
+            crate::config::settings::AuthType::Keys
+        );
         assert!(parse("datasources: [1]", &env, &no_files).is_err());
     }
 }

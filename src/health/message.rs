@@ -1,15 +1,14 @@
-//! The health check: who the credentials resolve to (STS GetCallerIdentity) and whether
-//! CloudWatch answers in the default region, with a hint for the common failures.
+//! The health check's words (pure): the success line that says who the credentials belong
+//! to, and for a failure the step, AWS's error and a hint for the usual cause.
 
 use std::path::PathBuf;
-use std::time::SystemTime;
 
 use serde_json::{json, Value};
 
-use crate::auth::{self, AwsSession};
-use crate::errors::{self, AwsFailure};
-use crate::metrics::metered;
-use crate::settings::{AuthType, Settings};
+use crate::aws::failure::{scrub, AwsFailure};
+use crate::aws::session::AwsSession;
+use crate::clock::rfc3339;
+use crate::config::settings::{Credentials, Settings};
 
 /// The step a health check failed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,41 +62,10 @@ pub struct FileFact {
 }
 
 /// Facts about the shared credentials files, gathered at the edge for hints and `check`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FileFacts {
     /// The credentials file and the config file.
     pub files: Vec<FileFact>,
-}
-
-impl FileFacts {
-    /// Looks at the files the SDK reads: `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`,
-    /// else `~/.aws/credentials` and `~/.aws/config` under the Grafana server user's HOME.
-    pub fn gather() -> FileFacts {
-        let home = std::env::var_os("HOME")
-            .map(PathBuf::from)
-            .unwrap_or_default();
-        let pick = |var: &str, default: &str| {
-            std::env::var_os(var)
-                .map(PathBuf::from)
-                .unwrap_or_else(|| home.join(".aws").join(default))
-        };
-        let files = [
-            pick("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-            pick("AWS_CONFIG_FILE", "config"),
-        ]
-        .into_iter()
-        .map(|path| {
-            let meta = std::fs::metadata(&path).ok().filter(|m| m.is_file());
-            FileFact {
-                exists: meta.is_some(),
-                mode: meta
-                    .map(|m| std::os::unix::fs::PermissionsExt::mode(&m.permissions()) & 0o7777),
-                path,
-            }
-        })
-        .collect();
-        FileFacts { files }
-    }
 }
 
 /// What a health check found.
@@ -111,27 +79,18 @@ pub struct Outcome {
     pub details: Value,
 }
 
-fn rfc3339(t: SystemTime) -> String {
-    let secs = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    aws_smithy_types::DateTime::from_secs(secs)
-        .fmt(aws_smithy_types::date_time::Format::DateTime)
-        .unwrap_or_default()
-}
-
 /// The success message and details.
 pub fn success(session: &AwsSession, identity: &Identity) -> Outcome {
     let s = &session.settings;
+    let role = s.assume_role.as_ref().map(|r| r.arn.as_str());
     let mut message = format!(
         "Authenticated as {} (account {}) via {}",
         identity.arn,
         identity.account,
-        s.auth_type.label()
+        s.auth_type().label()
     );
-    if let Some(arn) = &s.assume_role_arn {
-        message.push_str(&format!(", assumed {}", arn.as_str()));
+    if let Some(arn) = role {
+        message.push_str(&format!(", assumed {arn}"));
     }
     message.push_str(&format!(
         "; CloudWatch reachable in {}",
@@ -142,9 +101,9 @@ pub fn success(session: &AwsSession, identity: &Identity) -> Outcome {
         "status": "ok",
         "arn": identity.arn,
         "account": identity.account,
-        "authType": s.auth_type.key(),
-        "authProvider": s.auth_type.label(),
-        "assumedRole": s.assume_role_arn.as_ref().map(|a| a.as_str()),
+        "authType": s.auth_type().key(),
+        "authProvider": s.auth_type().label(),
+        "assumedRole": role,
         "region": session.default_region.as_str(),
         "credentialsSource": creds.source,
         "credentialsExpiry": creds.expiry.map(rfc3339),
@@ -160,12 +119,11 @@ pub fn success(session: &AwsSession, identity: &Identity) -> Outcome {
 pub fn hint(
     step: Step,
     settings: Option<&Settings>,
-    failure: &AwsFailure,
+    problem: &Problem,
     files: &FileFacts,
 ) -> Option<String> {
-    let auth = settings.map(|s| s.auth_type);
-    let assuming = settings.and_then(|s| s.assume_role_arn.as_ref());
-    let code = failure.code.as_deref().unwrap_or("");
+    let assuming = settings.and_then(|s| s.assume_role.as_ref());
+    let code = problem.code.as_deref().unwrap_or("");
     let text = match (step, code) {
         (_, "SignatureDoesNotMatch") => {
             "The secret access key does not match the access key ID. Re-enter the Secret Access Key (or fix aws_secret_access_key in the profile).".to_string()
@@ -178,14 +136,13 @@ pub fn hint(
         }
         (Step::Credentials, "AccessDenied") if assuming.is_some() => format!(
             "STS refused to assume {}. Check that the role's trust policy allows the base identity, and that External ID matches the role's sts:ExternalId condition.",
-            assuming.map(|a| a.as_str()).unwrap_or_default()
+            assuming.map(|a| a.arn.as_str()).unwrap_or_default()
         ),
         (Step::CloudWatch, "AccessDenied" | "AccessDeniedException") => {
             "The identity may not read CloudWatch. Attach a policy allowing cloudwatch:ListMetrics and cloudwatch:GetMetricData.".to_string()
         }
-        (Step::Credentials, _) => match auth? {
-            AuthType::Credentials => {
-                let profile = settings.map(Settings::profile_name).unwrap_or("default");
+        (Step::Credentials, _) => match &settings?.credentials {
+            Credentials::Profile(profile) => {
                 let looked: Vec<String> = files
                     .files
                     .iter()
@@ -196,8 +153,8 @@ pub fn hint(
                     looked.join(" and ")
                 )
             }
-            AuthType::Ec2IamRole => "The EC2 instance metadata service (IMDSv2) did not answer. Workspace IAM Role only works on EC2 with an instance profile; in a container, raise the instance's metadata hop limit to 2.".to_string(),
-            AuthType::Default => "The AWS SDK default chain found no credentials. Provide them through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE with a shared credentials file, a web identity token (IRSA), container credentials, or an EC2 instance profile, in the environment of the Grafana server.".to_string(),
+            Credentials::Ec2IamRole => "The EC2 instance metadata service (IMDSv2) did not answer. Workspace IAM Role only works on EC2 with an instance profile; in a container, raise the instance's metadata hop limit to 2.".to_string(),
+            Credentials::Default => "The AWS SDK default chain found no credentials. Provide them through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE with a shared credentials file, a web identity token (IRSA), container credentials, or an EC2 instance profile, in the environment of the Grafana server.".to_string(),
             _ => return None,
         },
         _ => return None,
@@ -205,32 +162,65 @@ pub fn hint(
     Some(text)
 }
 
+/// What went wrong at a step: AWS's error code and HTTP status when AWS answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The AWS error code, when known.
+    pub code: Option<String>,
+    /// What happened.
+    pub message: String,
+    /// AWS's HTTP status, when it answered.
+    pub http_status: Option<u16>,
+}
+
+impl Problem {
+    /// A problem found before calling AWS (policy, settings, setup).
+    pub fn local(message: String) -> Problem {
+        Problem {
+            code: None,
+            message,
+            http_status: None,
+        }
+    }
+}
+
+impl From<&AwsFailure> for Problem {
+    fn from(f: &AwsFailure) -> Problem {
+        Problem {
+            code: f.code.clone(),
+            message: f.message.clone(),
+            http_status: f.http_status().map(|s| s.as_u16()),
+        }
+    }
+}
+
 /// The failure message and details.
 pub fn failure(
     step: Step,
     settings: Option<&Settings>,
-    failure: &AwsFailure,
+    problem: &Problem,
     files: &FileFacts,
 ) -> Outcome {
-    let hint = hint(step, settings, failure, files);
+    let hint = hint(step, settings, problem, files);
     let mut message = format!("{} failed", step.name());
-    if let Some(code) = &failure.code {
+    if let Some(code) = &problem.code {
         message.push_str(&format!(" ({code})"));
     }
-    message.push_str(&format!(": {}", failure.message));
+    message.push_str(&format!(": {}", problem.message));
     if let Some(h) = &hint {
         message.push_str(&format!(" Hint: {h}"));
     }
-    let message = errors::scrub(&message, settings);
+    let scrubbed = |text: &str| settings.map_or_else(|| text.to_string(), |s| scrub(text, s));
     let details = json!({
         "status": "error",
         "step": step.name(),
-        "code": failure.code,
-        "httpStatus": failure.status,
-        "message": errors::scrub(&failure.message, settings),
+        "code": problem.code,
+        "httpStatus": problem.http_status,
+        "message": scrubbed(&problem.message),
         "hint": hint,
-        "authType": settings.map(|s| s.auth_type.key()),
+        "authType": settings.map(|s| s.auth_type().key()),
     });
+    let message = scrubbed(&message);
     Outcome {
         ok: false,
         message,
@@ -238,59 +228,14 @@ pub fn failure(
     }
 }
 
-/// A failure that needs no AWS error: policy, settings or setup.
+/// A failure before any AWS call: policy, settings or setup.
 pub fn local_failure(step: Step, settings: Option<&Settings>, message: String) -> Outcome {
     failure(
         step,
         settings,
-        &AwsFailure {
-            code: None,
-            message,
-            status: None,
-        },
-        &FileFacts { files: Vec::new() },
+        &Problem::local(message),
+        &FileFacts::default(),
     )
-}
-
-/// Runs the AWS steps of the health check for a session.
-pub async fn check(session: &AwsSession) -> Outcome {
-    let settings = Some(&session.settings);
-    let call = session.sts().get_caller_identity().send();
-    let identity = metered(
-        "sts",
-        "GetCallerIdentity",
-        |e: &(Step, AwsFailure)| errors::code(&e.1),
-        async {
-            call.await
-                .map_err(|err| match auth::credentials_error(&err) {
-                    Some(c) => (Step::Credentials, errors::from_credentials(c)),
-                    None => (Step::Sts, errors::from_sdk(&err)),
-                })
-        },
-    )
-    .await;
-    let who = match identity {
-        Ok(out) => Identity {
-            arn: out.arn().unwrap_or_default().to_string(),
-            account: out.account().unwrap_or_default().to_string(),
-        },
-        Err((step, fail)) => return failure(step, settings, &fail, &FileFacts::gather()),
-    };
-    // One cheap page, the same probe Grafana's own CloudWatch health check makes.
-    let call = session
-        .cloudwatch(&session.default_region)
-        .list_metrics()
-        .namespace("AWS/Billing")
-        .metric_name("EstimatedCharges")
-        .send();
-    let probe = metered("monitoring", "ListMetrics", errors::code, async {
-        call.await.map_err(|e| errors::from_sdk(&e))
-    })
-    .await;
-    match probe {
-        Ok(_) => success(session, &who),
-        Err(fail) => failure(Step::CloudWatch, settings, &fail, &FileFacts::gather()),
-    }
 }
 
 #[cfg(test)]
@@ -298,14 +243,17 @@ mod tests {
     use super::*;
 
     fn settings(json: &str) -> Settings {
-        crate::settings::for_test(json, &[("accessKey", "AK"), ("secretKey", "SECRET-CANARY")])
+        crate::config::settings::for_test(
+            json,
+            &[("accessKey", "AK"), ("secretKey", "SECRET-CANARY")],
+        )
     }
 
-    fn aws(code: Option<&str>, message: &str) -> AwsFailure {
-        AwsFailure {
+    fn aws(code: Option<&str>, message: &str) -> Problem {
+        Problem {
             code: code.map(str::to_string),
             message: message.to_string(),
-            status: Some(403),
+            http_status: Some(403),
         }
     }
 

@@ -1,4 +1,4 @@
-//! Prometheus metrics served through Diagnostics.CollectMetrics. Labels never carry secrets
+//! Prometheus metrics, served through Diagnostics.CollectMetrics. Labels never carry secrets
 //! or identities: service, operation, outcome, auth mode, cache result.
 
 use std::future::Future;
@@ -40,19 +40,6 @@ impl CallOutcome {
             CallOutcome::Ok => "ok",
             CallOutcome::Throttled => "throttled",
             CallOutcome::Error => "error",
-        }
-    }
-
-    /// Classifies a failure by its AWS error code.
-    pub fn of_error(code: Option<&str>) -> CallOutcome {
-        match code {
-            Some(
-                "Throttling"
-                | "ThrottlingException"
-                | "RequestLimitExceeded"
-                | "TooManyRequestsException",
-            ) => CallOutcome::Throttled,
-            _ => CallOutcome::Error,
         }
     }
 }
@@ -179,12 +166,12 @@ impl Metrics {
     }
 }
 
-/// Runs one AWS call under a client span, counted in flight and then by outcome (`code_of`
-/// gives the AWS error code of a failure).
+/// Runs one AWS call under a client span, counted in flight and then by outcome (`outcome_of`
+/// classifies a failure).
 pub async fn metered<T, E>(
     service: &'static str,
     operation: &'static str,
-    code_of: impl Fn(&E) -> Option<&str>,
+    outcome_of: impl Fn(&E) -> CallOutcome,
     call: impl Future<Output = Result<T, E>>,
 ) -> Result<T, E> {
     let metrics = global();
@@ -199,7 +186,7 @@ pub async fn metered<T, E>(
     drop(in_flight);
     let outcome = match &result {
         Ok(_) => CallOutcome::Ok,
-        Err(e) => CallOutcome::of_error(code_of(e)),
+        Err(e) => outcome_of(e),
     };
     metrics.aws_call(service, operation, outcome);
     result
@@ -212,20 +199,12 @@ mod tests {
     #[test]
     fn definitions_are_valid_and_render() {
         let m = build().unwrap();
-        m.aws_call(
-            "monitoring",
-            "GetMetricData",
-            CallOutcome::of_error(Some("Throttling")),
-        );
+        m.aws_call("monitoring", "GetMetricData", CallOutcome::Throttled);
         m.cache_lookup("sessions", true);
         m.get_metric_data_queries(500);
         let text = String::from_utf8(m.render()).unwrap();
         assert!(text.contains(r#"stratus_aws_api_calls_total{operation="GetMetricData",outcome="throttled",service="monitoring"} 1"#), "{text}");
         assert!(text.contains(r#"stratus_cache_lookups_total{cache="sessions",result="hit"} 1"#));
         assert!(text.contains("stratus_getmetricdata_queries_per_call_bucket{le=\"500\"} 1"));
-        assert_eq!(
-            CallOutcome::of_error(Some("AccessDenied")),
-            CallOutcome::Error
-        );
     }
 }

@@ -1,7 +1,5 @@
-//! Grafana data frames, encoded as Arrow IPC file bytes the way Grafana's Go SDK reads them:
-//! schema metadata `name`, `refId`, `meta`; field metadata `name`, `labels`, `config`.
-//! Labels and config are written together (the Rust SDK 0.5.0 drops labels when a field has
-//! config, which splits multi-dimensional alerts into one instance).
+//! Time series frames: a `Time` field and a `Value` field carrying the series' labels and
+//! display config.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -97,9 +95,7 @@ impl SeriesFrame {
         }
         Ok(buf)
     }
-}
 
-impl SeriesFrame {
     /// Decodes a frame this module encoded (for the command line's output).
     pub fn from_arrow(bytes: &[u8]) -> Result<SeriesFrame, ArrowError> {
         let reader = FileReader::try_new(std::io::Cursor::new(bytes), None)?;
@@ -138,46 +134,6 @@ impl SeriesFrame {
         }
         Ok(frame)
     }
-
-    fn iso(ns: i64) -> String {
-        aws_smithy_types::DateTime::from_nanos(i128::from(ns))
-            .ok()
-            .and_then(|d| d.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
-            .unwrap_or_else(|| ns.to_string())
-    }
-
-    /// The frame as plain JSON.
-    pub fn to_json(&self) -> Value {
-        serde_json::json!({
-            "name": self.name,
-            "refId": self.ref_id,
-            "labels": self.labels,
-            "meta": self.meta,
-            "time": self.times_ns.iter().map(|t| Self::iso(*t)).collect::<Vec<_>>(),
-            "value": self.values,
-        })
-    }
-
-    /// The frame as a text table: a header line, then one line per point.
-    pub fn to_table(&self) -> String {
-        let labels: Vec<String> = self
-            .labels
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let mut out = format!(
-            "{}: {} {{{}}} ({} points)\n",
-            self.ref_id,
-            self.name,
-            labels.join(", "),
-            self.values.len()
-        );
-        for (t, v) in self.times_ns.iter().zip(&self.values) {
-            let v = v.map(|x| x.to_string()).unwrap_or_else(|| "null".into());
-            out.push_str(&format!("  {}  {v}\n", Self::iso(*t)));
-        }
-        out
-    }
 }
 
 #[cfg(test)]
@@ -212,14 +168,6 @@ mod tests {
         assert!(schema.field(0).metadata().get("labels").is_none());
         let back = SeriesFrame::from_arrow(&frame.to_arrow().unwrap()).unwrap();
         assert_eq!(back, frame);
-        assert!(
-            back.to_table().starts_with(
-                "A: CPUUtilization {InstanceId=i-1} (2 points)\n  1970-01-01T00:00:01Z  1.5\n"
-            ),
-            "{}",
-            back.to_table()
-        );
-        assert_eq!(back.to_json()["value"], json!([1.5, null]));
         let batches: Vec<_> = reader.map(Result::unwrap).collect();
         let values = batches[0]
             .column(1)

@@ -5,9 +5,9 @@ use tracing_subscriber::filter::{Directive, EnvFilter};
 use tracing_subscriber::prelude::*;
 
 /// Crates whose debug and trace output can carry request signatures, session tokens or
-/// credential response bodies (SigV4 canonical requests, HTTP wire logs, STS responses,
-/// profile file parsing). They log at `info` at most.
-const CAPPED: [&str; 14] = [
+/// credential response bodies (SigV4 canonical requests, HTTP wire logs, STS, SSO and sign-in
+/// responses, profile file parsing). They log at `info` at most.
+const CAPPED: [&str; 17] = [
     "aws_sigv4",
     "aws_smithy_runtime",
     "aws_smithy_runtime_api",
@@ -16,6 +16,9 @@ const CAPPED: [&str; 14] = [
     "aws_runtime",
     "aws_config",
     "aws_sdk_sts",
+    "aws_sdk_sso",
+    "aws_sdk_ssooidc",
+    "aws_sdk_signin",
     "aws_sdk_cloudwatch",
     "hyper",
     "hyper_util",
@@ -67,7 +70,7 @@ pub fn init(traces: Option<&opentelemetry_sdk::trace::SdkTracerProvider>) {
     let rust_log = std::env::var("RUST_LOG").ok();
     tracing_subscriber::registry()
         .with(grafana_plugin_sdk::backend::layer())
-        .with(traces.map(crate::telemetry::layer))
+        .with(traces.map(super::traces::layer))
         .with(filter(rust_log.as_deref()))
         .init();
     std::panic::set_hook(Box::new(|info| {

@@ -1,0 +1,188 @@
+//! The plugin: its state (the server policy, one AWS session per data source, the editor
+//! lookup cache) and the one path every request takes: data source settings, then the
+//! policy check, then the cached session; then each query goes to the feature that answers
+//! its type. The gRPC services and the command line both call this.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::StatusCode;
+use thiserror::Error;
+
+use crate::aws::session::{AwsSession, SessionCache, SessionError};
+use crate::clock;
+use crate::config::policy::{Policy, PolicyError};
+use crate::config::settings::{self, DataSourceInstance, Settings, SettingsError};
+use crate::health::{self, Step};
+use crate::metrics;
+use crate::query::{self, Answer, Failure, Query, QueryType};
+use crate::resources::{self, cache::LookupCache, Reply};
+
+/// What Grafana says about a request besides its payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestContext {
+    /// The data source the request is for.
+    pub data_source: Option<DataSourceInstance>,
+}
+
+/// Why a request could not reach AWS at all.
+#[derive(Debug, Error)]
+pub enum RequestError {
+    /// Grafana sent no data source settings.
+    #[error(
+        "The request carries no data source settings; it must come from a Grafana data source."
+    )]
+    NoDataSource,
+    /// The server policy is malformed or refuses the data source.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    /// The data source settings are invalid.
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The AWS session could not be set up.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+}
+
+impl RequestError {
+    /// The health-check step this error belongs to.
+    fn step(&self) -> Step {
+        match self {
+            RequestError::NoDataSource | RequestError::Settings(_) => Step::Settings,
+            RequestError::Policy(_) => Step::Policy,
+            RequestError::Session(_) => Step::Setup,
+        }
+    }
+
+    /// The HTTP status Grafana shows: the server refusing is Forbidden, the rest is a request
+    /// that cannot be served as configured. None of it is Stratus's fault.
+    pub fn failure(&self) -> Failure {
+        let status = match self {
+            RequestError::Policy(_) => StatusCode::FORBIDDEN,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        Failure::downstream(status, self.to_string())
+    }
+}
+
+/// The plugin's state.
+pub struct Plugin {
+    policy: Result<Policy, PolicyError>,
+    sessions: SessionCache,
+    lookups: LookupCache,
+}
+
+impl Plugin {
+    /// A plugin with the given policy (read from the environment in production).
+    pub fn new(policy: Result<Policy, PolicyError>) -> Self {
+        match &policy {
+            Ok(p) => tracing::info!(
+                allowed = ?p.allowed.iter().map(|a| a.key()).collect::<Vec<_>>(),
+                assume_role_enabled = p.assume_role_enabled,
+                session_duration_s = p.session_duration.as_secs(),
+                list_metrics_page_limit = p.list_metrics_page_limit,
+                max_concurrent_calls = p.max_concurrent_calls,
+                connect_timeout_ms = p.connect_timeout.as_millis() as u64,
+                attempt_timeout_ms = p.attempt_timeout.as_millis() as u64,
+                "AWS server settings"
+            ),
+            Err(e) => {
+                tracing::error!(error = %e, "invalid AWS server settings; every request will be refused until they are fixed")
+            }
+        }
+        Plugin {
+            policy,
+            sessions: SessionCache::default(),
+            lookups: LookupCache::default(),
+        }
+    }
+
+    /// A plugin with the policy of the process environment.
+    pub fn from_env() -> Self {
+        Plugin::new(Policy::from_lookup(|k| std::env::var(k).ok()))
+    }
+
+    /// The policy, or the reason it is unusable.
+    fn policy(&self) -> Result<&Policy, PolicyError> {
+        self.policy.as_ref().map_err(Clone::clone)
+    }
+
+    /// Parses the data source settings and applies the policy, before any cache lookup.
+    pub fn settings(&self, ctx: &RequestContext) -> Result<(Settings, &Policy), RequestError> {
+        let ds = ctx.data_source.as_ref().ok_or(RequestError::NoDataSource)?;
+        let policy = self.policy()?;
+        let settings = settings::parse(ds)?;
+        policy.check(&settings)?;
+        Ok((settings, policy))
+    }
+
+    /// Settings, policy check and the cached session, in that order.
+    pub async fn session(
+        &self,
+        ctx: &RequestContext,
+    ) -> Result<(Arc<AwsSession>, &Policy), RequestError> {
+        let (settings, policy) = self.settings(ctx)?;
+        Ok((self.sessions.get(&settings, policy).await?, policy))
+    }
+
+    /// The health check of a data source (CheckHealth, and the `check` command).
+    pub async fn health(&self, ctx: &RequestContext) -> health::Outcome {
+        match self.session(ctx).await {
+            Ok((session, _)) => health::probe::check(&session).await,
+            Err(e) => health::message::local_failure(e.step(), None, e.to_string()),
+        }
+    }
+
+    /// Answers a QueryData request (the gRPC service and the `query` command): every query
+    /// gets an answer, keyed by refId.
+    pub async fn query_data(
+        &self,
+        ctx: &RequestContext,
+        queries: Vec<Query>,
+        deadline: Option<Duration>,
+    ) -> HashMap<String, Answer> {
+        let session = match self.session(ctx).await {
+            Ok((session, _)) => session,
+            Err(e) => {
+                // The data source cannot be used: every query of this request says why.
+                let failure = e.failure();
+                return queries
+                    .into_iter()
+                    .map(|q| (q.ref_id, Err(failure.clone())))
+                    .collect();
+            }
+        };
+        let mut answers = HashMap::new();
+        let mut metric_queries = Vec::new();
+        for q in queries {
+            match query::classify(&q.json) {
+                Ok((QueryType::Metrics, model)) => metric_queries.push((q, model)),
+                Err(e) => {
+                    answers.insert(q.ref_id, Err(e.into()));
+                }
+            }
+        }
+        answers.extend(metrics::run(&session, metric_queries, clock::now_ms(), deadline).await);
+        answers
+    }
+
+    /// Answers an editor request (CallResource).
+    pub async fn resource(
+        &self,
+        ctx: &RequestContext,
+        method: &str,
+        path: &str,
+        url: &str,
+    ) -> Reply {
+        match self.session(ctx).await {
+            Ok((session, policy)) => {
+                resources::handle(&self.lookups, &session, policy, method, path, url).await
+            }
+            Err(e) => {
+                let failure = e.failure();
+                Reply::error(failure.status, &failure.message)
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! The AWS edge: sessions (credentials, endpoints, clients) built from validated settings with
+//! aws-config's own providers, and AWS failures turned into what a user can act on.
+
+pub mod credentials;
+pub mod endpoints;
+pub mod failure;
+pub mod session;

@@ -1,0 +1,324 @@
+//! Sessions: everything one data source configuration needs to call AWS (region, endpoints,
+//! one credentials provider behind the SDK's identity cache, clients per region), built once
+//! per configuration and cached per data source.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use aws_config::identity::IdentityCache;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::provider_config::ProviderConfig;
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_credential_types::provider::SharedCredentialsProvider;
+use sha2::{Digest, Sha256};
+use thiserror::Error;
+
+use crate::config::names::Region;
+use crate::config::policy::Policy;
+use crate::config::settings::{Credentials, Settings};
+use crate::observability::meters;
+
+use super::credentials::{base_provider, session_name, CredentialLog, Observed};
+use super::endpoints::{self, Endpoints, StsTarget};
+
+/// What went wrong while setting up a data source's AWS access.
+#[derive(Debug, Error)]
+pub enum SessionError {
+    /// No region in the settings or the environment.
+    #[error("No AWS region: set Default Region on the data source settings page (jsonData.defaultRegion), or AWS_REGION in the Grafana server's environment.")]
+    NoRegion,
+}
+
+/// Everything one data source configuration needs to call AWS.
+#[derive(Debug)]
+pub struct AwsSession {
+    /// The settings this session was built from.
+    pub settings: Settings,
+    /// The region used when a query says "default".
+    pub default_region: Region,
+    /// Where requests go.
+    pub endpoints: Endpoints,
+    /// Where the last credentials came from and when they expire.
+    pub credential_log: Arc<CredentialLog>,
+    /// Bounds the GetMetricData calls in flight for this data source.
+    pub calls: tokio::sync::Semaphore,
+    config: SdkConfig,
+    sts: aws_sdk_sts::Client,
+    cloudwatch: Mutex<HashMap<Region, aws_sdk_cloudwatch::Client>>,
+}
+
+impl AwsSession {
+    /// The STS client, in the default region.
+    pub fn sts(&self) -> &aws_sdk_sts::Client {
+        &self.sts
+    }
+
+    /// A CloudWatch client for `region`, sharing this session's cached credentials.
+    pub fn cloudwatch(&self, region: &Region) -> aws_sdk_cloudwatch::Client {
+        let mut clients = self.cloudwatch.lock().unwrap_or_else(|p| p.into_inner());
+        clients
+            .entry(region.clone())
+            .or_insert_with(|| {
+                let mut conf = aws_sdk_cloudwatch::config::Builder::from(&self.config)
+                    .region(sdk_region(region));
+                if let Some(url) = &self.endpoints.cloudwatch {
+                    conf = conf.endpoint_url(url);
+                }
+                aws_sdk_cloudwatch::Client::from_conf(conf.build())
+            })
+            .clone()
+    }
+}
+
+/// AWS calls get up to this many attempts; throttling and 5xx are retried with backoff.
+const MAX_ATTEMPTS: u32 = 3;
+
+/// The SDK behaviour Stratus is tested with. `BehaviorVersion::latest()` would let a
+/// `cargo update` change retries, timeouts or proxy handling unnoticed; move this only to a
+/// version whose release notes were read, with the timeout, retry and proxy tests green.
+/// 2026-01-12: retries on by default, a 3.1 s connect timeout (Stratus sets its own), and the
+/// proxy environment variables honoured (since 2025-08-07).
+fn behavior_version() -> BehaviorVersion {
+    BehaviorVersion::v2026_01_12()
+}
+
+fn sdk_region(region: &Region) -> aws_types::region::Region {
+    aws_types::region::Region::new(region.as_str().to_string())
+}
+
+fn base_config(region: &Region, policy: &Policy) -> aws_config::ConfigLoader {
+    // Explicit limits, so a black-holed endpoint fails a request rather than hanging it.
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(policy.connect_timeout)
+        .read_timeout(policy.attempt_timeout)
+        .operation_attempt_timeout(policy.attempt_timeout)
+        .build();
+    aws_config::defaults(behavior_version())
+        .region(sdk_region(region))
+        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+        .timeout_config(timeouts)
+}
+
+async fn resolve_region(settings: &Settings) -> Result<Region, SessionError> {
+    if let Some(r) = &settings.default_region {
+        return Ok(r.clone());
+    }
+    let found = RegionProviderChain::default_provider().region().await;
+    found
+        .and_then(|r| Region::parse(r.as_ref()))
+        .ok_or(SessionError::NoRegion)
+}
+
+fn with_sts_target(
+    loader: aws_config::ConfigLoader,
+    target: &StsTarget,
+) -> aws_config::ConfigLoader {
+    match target {
+        StsTarget::Default => loader,
+        StsTarget::Fips => loader.use_fips(true),
+        StsTarget::Url(u) => loader.endpoint_url(u),
+    }
+}
+
+/// Builds the session for a data source configuration.
+pub async fn build(settings: &Settings, policy: &Policy) -> Result<AwsSession, SessionError> {
+    let region = resolve_region(settings).await?;
+    let endpoints = endpoints::plan(settings.endpoint.as_ref(), settings.sts_endpoint.as_ref());
+    let provider_config = ProviderConfig::default().with_region(Some(sdk_region(&region)));
+    let base = base_provider(&settings.credentials, &provider_config).await;
+    let provider = match &settings.assume_role {
+        None => base,
+        Some(role) => {
+            // The STS config carries no credentials of its own: the base provider signs.
+            let sts_config = with_sts_target(base_config(&region, policy), &endpoints.sts)
+                .credentials_provider(base.clone())
+                .load()
+                .await;
+            let mut b = AssumeRoleProvider::builder(role.arn.as_str())
+                .session_name(session_name(&settings.uid))
+                .session_length(policy.session_duration)
+                .configure(&sts_config);
+            if let Some(ext) = &role.external_id {
+                b = b.external_id(ext);
+            }
+            SharedCredentialsProvider::new(b.build_from_provider(base).await)
+        }
+    };
+    let credential_log = Arc::new(CredentialLog::default());
+    let observed = Observed::new(provider, credential_log.clone(), settings.auth_type().key());
+    // One lazy identity cache shared by every client of this data source: it refreshes before
+    // expiry and makes concurrent first requests wait on one load.
+    let config = base_config(&region, policy)
+        .credentials_provider(SharedCredentialsProvider::new(observed))
+        .identity_cache(IdentityCache::lazy().build())
+        .load()
+        .await;
+    let mut sts_conf = aws_sdk_sts::config::Builder::from(&config);
+    match &endpoints.sts {
+        StsTarget::Url(u) => sts_conf.set_endpoint_url(Some(u.clone())),
+        StsTarget::Fips => sts_conf.set_use_fips(Some(true)),
+        StsTarget::Default => &mut sts_conf,
+    };
+    Ok(AwsSession {
+        settings: settings.clone(),
+        default_region: region,
+        endpoints,
+        credential_log,
+        calls: tokio::sync::Semaphore::new(policy.max_concurrent_calls),
+        sts: aws_sdk_sts::Client::from_conf(sts_conf.build()),
+        config,
+        cloudwatch: Mutex::new(HashMap::new()),
+    })
+}
+
+/// A fingerprint of everything that decides which credentials a data source gets, secrets
+/// included (hashed, never stored), so a changed secret never reuses an old provider.
+pub fn fingerprint(settings: &Settings, policy: &Policy) -> [u8; 32] {
+    let mut h = Sha256::new();
+    let mut field = |v: &str| {
+        // Length-prefixed, so ("ab", "c") and ("a", "bc") differ.
+        h.update((v.len() as u64).to_le_bytes());
+        h.update(v.as_bytes());
+    };
+    field(&settings.uid);
+    field(&settings.last_updated_ms.to_string());
+    field(settings.auth_type().key());
+    match &settings.credentials {
+        Credentials::Profile(name) => field(name),
+        Credentials::Keys(k) => {
+            field(&k.access_key_id);
+            field(k.secret_access_key.expose());
+            field(k.session_token.as_ref().map_or("", |t| t.expose()));
+        }
+        Credentials::Default | Credentials::Ec2IamRole => {}
+    }
+    if let Some(role) = &settings.assume_role {
+        field(role.arn.as_str());
+        field(role.external_id.as_deref().unwrap_or(""));
+    }
+    field(settings.endpoint.as_ref().map_or("", |e| e.as_str()));
+    field(settings.sts_endpoint.as_ref().map_or("", |e| e.as_str()));
+    field(settings.default_region.as_ref().map_or("", |r| r.as_str()));
+    field(&policy.session_duration.as_secs().to_string());
+    h.finalize().into()
+}
+
+struct CacheEntry {
+    fingerprint: [u8; 32],
+    cell: Arc<tokio::sync::OnceCell<Arc<AwsSession>>>,
+}
+
+/// One [`AwsSession`] per data source uid, replaced when any auth field or the last-updated
+/// time changes. Never shared between data sources.
+#[derive(Default)]
+pub struct SessionCache {
+    entries: Mutex<HashMap<String, CacheEntry>>,
+}
+
+impl SessionCache {
+    /// The session for these settings, building it at most once per configuration even when
+    /// many requests arrive together.
+    pub async fn get(
+        &self,
+        settings: &Settings,
+        policy: &Policy,
+    ) -> Result<Arc<AwsSession>, SessionError> {
+        let fp = fingerprint(settings, policy);
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            let entry = entries
+                .entry(settings.uid.clone())
+                .or_insert_with(|| CacheEntry {
+                    fingerprint: fp,
+                    cell: Arc::default(),
+                });
+            if entry.fingerprint != fp {
+                // New settings: drop the old provider and its cached credentials.
+                *entry = CacheEntry {
+                    fingerprint: fp,
+                    cell: Arc::default(),
+                };
+            }
+            entry.cell.clone()
+        };
+        meters::global().cache_lookup("sessions", cell.initialized());
+        cell.get_or_try_init(|| async { build(settings, policy).await.map(Arc::new) })
+            .await
+            .cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::settings::for_test;
+    use std::time::Duration;
+
+    const KEYS: [(&str, &str); 2] = [("accessKey", "AK"), ("secretKey", "SK")];
+
+    #[test]
+    fn fingerprint_covers_every_auth_field() {
+        let p = Policy::default();
+        let base = for_test(r#"{"authType":"keys"}"#, &KEYS);
+        let fp = fingerprint(&base, &p);
+        let keys = |json: &str| for_test(json, &KEYS);
+        let variants = [
+            for_test(
+                r#"{"authType":"keys"}"#,
+                &[("accessKey", "AK"), ("secretKey", "SK2")],
+            ),
+            for_test(
+                r#"{"authType":"keys"}"#,
+                &[("accessKey", "AK2"), ("secretKey", "SK")],
+            ),
+            for_test(
+                r#"{"authType":"keys"}"#,
+                &[
+                    ("accessKey", "AK"),
+                    ("secretKey", "SK"),
+                    ("sessionToken", "T"),
+                ],
+            ),
+            keys(r#"{"authType":"keys","assumeRoleArn":"arn:aws:iam::123456789012:role/R"}"#),
+            keys(r#"{"authType":"keys","endpoint":"http://a"}"#),
+            keys(r#"{"authType":"keys","stsEndpoint":"http://a"}"#),
+            keys(r#"{"authType":"keys","defaultRegion":"eu-west-1"}"#),
+            for_test(r#"{"authType":"default"}"#, &[]),
+            for_test(r#"{"authType":"credentials","profile":"a"}"#, &[]),
+        ];
+        for v in &variants {
+            assert_ne!(fingerprint(v, &p), fp, "{v:?}");
+        }
+        let role = |ext: &str| {
+            keys(&format!(
+                r#"{{"authType":"keys","assumeRoleArn":"arn:aws:iam::123456789012:role/R","externalId":"{ext}"}}"#
+            ))
+        };
+        assert_ne!(fingerprint(&role("x"), &p), fingerprint(&role("y"), &p));
+        assert_ne!(
+            fingerprint(
+                &for_test(r#"{"authType":"credentials","profile":"a"}"#, &[]),
+                &p
+            ),
+            fingerprint(
+                &for_test(r#"{"authType":"credentials","profile":"b"}"#, &[]),
+                &p
+            )
+        );
+        let mut later = base.clone();
+        later.last_updated_ms = 2;
+        assert_ne!(fingerprint(&later, &p), fp);
+        let mut other = base.clone();
+        other.uid = "ds-2".into();
+        assert_ne!(fingerprint(&other, &p), fp);
+        let longer = Policy {
+            session_duration: Duration::from_secs(3600),
+            ..Policy::default()
+        };
+        assert_ne!(fingerprint(&base, &longer), fp);
+        assert_eq!(fingerprint(&base.clone(), &p), fp);
+    }
+}

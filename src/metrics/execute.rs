@@ -1,0 +1,156 @@
+//! Running a [`Plan`] against CloudWatch: one GetMetricData call per batch (following
+//! NextToken), a bounded number in flight per data source, all within Grafana's deadline.
+
+use std::time::Duration;
+
+use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
+use aws_sdk_cloudwatch::types::{
+    Dimension, MessageData, Metric, MetricDataQuery, MetricStat, ScanBy,
+};
+use aws_smithy_types::DateTime;
+use http::StatusCode;
+
+use crate::aws::failure::describe;
+use crate::aws::session::AwsSession;
+use crate::observability::meters::{self, metered};
+use crate::query::{Answer, Failure};
+
+use super::plan::{Batch, Plan, PlannedQuery, Spec};
+use super::response::{assemble, Message, Page, SeriesResult};
+
+fn to_sdk_query(q: &PlannedQuery) -> MetricDataQuery {
+    let b = MetricDataQuery::builder()
+        .id(&q.id)
+        .return_data(q.return_data)
+        .set_label(q.label.clone())
+        .set_account_id(q.account_id.clone());
+    match &q.spec {
+        Spec::MetricStat {
+            namespace,
+            metric_name,
+            dimensions,
+            stat,
+        } => {
+            let metric = Metric::builder()
+                .namespace(namespace)
+                .metric_name(metric_name)
+                .set_dimensions(Some(
+                    dimensions
+                        .iter()
+                        .map(|(k, v)| Dimension::builder().name(k).value(v).build())
+                        .collect(),
+                ))
+                .build();
+            b.metric_stat(
+                MetricStat::builder()
+                    .metric(metric)
+                    .period(q.period)
+                    .stat(stat)
+                    .build(),
+            )
+        }
+        Spec::Expression(e) => b.expression(e).period(q.period),
+    }
+    .build()
+}
+
+fn message(m: &MessageData) -> Message {
+    Message {
+        code: m.code().unwrap_or_default().to_string(),
+        text: m.value().unwrap_or_default().to_string(),
+    }
+}
+
+/// Reduces one GetMetricData answer to a [`Page`].
+pub fn to_page(out: &GetMetricDataOutput) -> Page {
+    Page {
+        messages: out.messages().iter().map(message).collect(),
+        results: out
+            .metric_data_results()
+            .iter()
+            .map(|r| SeriesResult {
+                id: r.id().unwrap_or_default().to_string(),
+                label: r.label().unwrap_or_default().to_string(),
+                status: r.status_code().cloned(),
+                messages: r.messages().iter().map(message).collect(),
+                timestamps_ms: r
+                    .timestamps()
+                    .iter()
+                    .map(|t| t.to_millis().unwrap_or(0))
+                    .collect(),
+                values: r.values().to_vec(),
+            })
+            .collect(),
+    }
+}
+
+async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, Failure> {
+    // The semaphore is never closed while the plugin runs.
+    let _permit = session
+        .calls
+        .acquire()
+        .await
+        .map_err(|_| Failure::plugin("Stratus is shutting down; the query was not run."))?;
+    let client = session.cloudwatch(&batch.region);
+    let queries: Vec<MetricDataQuery> = batch.queries.iter().map(to_sdk_query).collect();
+    let mut pages = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        meters::global().get_metric_data_queries(queries.len());
+        let call = client
+            .get_metric_data()
+            .start_time(DateTime::from_millis(batch.start_ms))
+            .end_time(DateTime::from_millis(batch.end_ms))
+            .scan_by(ScanBy::TimestampAscending)
+            .set_metric_data_queries(Some(queries.clone()))
+            .set_next_token(token.take())
+            .send();
+        let out = metered("monitoring", "GetMetricData", |f| f.call_outcome(), async {
+            call.await.map_err(|e| describe(&e))
+        })
+        .await
+        .map_err(|f| f.report("CloudWatch GetMetricData", &session.settings))?;
+        pages.push(to_page(&out));
+        match out.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_string()),
+            _ => break,
+        }
+    }
+    Ok(pages)
+}
+
+/// The same failure for every query of a batch that returns data.
+fn failed_batch(batch: &Batch, failure: Failure) -> Vec<(String, Answer)> {
+    batch
+        .queries
+        .iter()
+        .filter(|q| q.return_data)
+        .map(|q| (q.ref_id.clone(), Err(failure.clone())))
+        .collect()
+}
+
+/// Runs every batch of the plan (bounded per data source) within the request deadline.
+pub async fn execute(
+    session: &AwsSession,
+    plan: &Plan,
+    deadline: Option<Duration>,
+) -> Vec<(String, Answer)> {
+    let deadline = deadline.map(|d| tokio::time::Instant::now() + d);
+    let runs = plan.batches.iter().map(|batch| async move {
+        let fetched = match deadline {
+            Some(at) => tokio::time::timeout_at(at, fetch(session, batch))
+                .await
+                .unwrap_or_else(|_| Err(Failure::downstream(StatusCode::GATEWAY_TIMEOUT, "GetMetricData did not finish before Grafana's query timeout; the AWS call was cancelled. Narrow the query or raise the data source's timeout."))),
+            None => fetch(session, batch).await,
+        };
+        match fetched {
+            Ok(pages) => assemble(batch, &pages),
+            Err(f) => failed_batch(batch, f),
+        }
+    });
+    futures::future::join_all(runs)
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
+}

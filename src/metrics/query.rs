@@ -1,0 +1,723 @@
+//! Grafana's CloudWatch metrics query model, parsed into a typed [`MetricQuery`] (pure). Every
+//! form Grafana has stored over the years is read: legacy `statistics` arrays, bare-string
+//! dimensions, `alias`, expressions without an editor mode.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::config::json::json_type;
+use crate::config::names::Region;
+use crate::config::values::parse_duration;
+use crate::query::field::{opt_bool, opt_int, opt_str};
+use crate::query::QueryError;
+
+/// A CloudWatch statistic: a standard one or an extended one (percentile, trimmed mean, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statistic(String);
+
+const STANDARD_STATS: [&str; 6] = ["Average", "Sum", "Minimum", "Maximum", "SampleCount", "IQM"];
+
+fn is_stat_number(s: &str) -> bool {
+    let s = s.strip_suffix('%').unwrap_or(s);
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && s.chars().filter(|c| *c == '.').count() <= 1
+        && !s.starts_with('.')
+        && !s.ends_with('.')
+}
+
+impl Statistic {
+    /// Accepts the standard statistics and the extended forms `p99`, `p99.9`, `tm90`, `tc90`,
+    /// `ts90`, `wm90`, and ranges such as `PR(10:20)`, `TM(10%:90%)`, `TC(:0.5)`.
+    pub fn parse(value: &str) -> Option<Statistic> {
+        let v = value.trim();
+        if STANDARD_STATS.contains(&v) {
+            return Some(Statistic(v.to_string()));
+        }
+        for prefix in ["p", "tm", "tc", "ts", "wm"] {
+            if let Some(n) = v.strip_prefix(prefix) {
+                if is_stat_number(n) && !n.ends_with('%') {
+                    return Some(Statistic(v.to_string()));
+                }
+            }
+        }
+        for prefix in ["TM", "TC", "TS", "WM", "PR"] {
+            if let Some(inner) = v
+                .strip_prefix(prefix)
+                .and_then(|r| r.strip_prefix('('))
+                .and_then(|r| r.strip_suffix(')'))
+            {
+                if let Some((a, b)) = inner.split_once(':') {
+                    let ok = |x: &str| x.is_empty() || is_stat_number(x);
+                    if ok(a) && ok(b) && !(a.is_empty() && b.is_empty()) {
+                        return Some(Statistic(v.to_string()));
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The statistic as CloudWatch names it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The period of a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// Chosen from the time range (see [`planner::auto_period`]).
+    Auto,
+    /// A fixed number of seconds.
+    Seconds(i32),
+}
+
+/// Which region a query runs in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RegionSpec {
+    /// The data source's default region.
+    Default,
+    /// A named region.
+    Named(Region),
+}
+
+/// What a query asks CloudWatch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Builder mode: a metric with dimensions.
+    Builder {
+        /// Metric namespace.
+        namespace: String,
+        /// Metric name.
+        metric_name: String,
+        /// Dimension key to values; several values or `*` make a SEARCH.
+        dimensions: BTreeMap<String, Vec<String>>,
+        /// Whether only metrics with exactly these dimensions match.
+        match_exact: bool,
+        /// The statistic.
+        statistic: Statistic,
+    },
+    /// Code mode: a metric math or SEARCH expression as written.
+    Code {
+        /// The expression.
+        expression: String,
+    },
+    /// Metrics Insights SQL.
+    Insights {
+        /// The SQL.
+        sql: String,
+    },
+}
+
+/// One parsed metrics query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricQuery {
+    /// Grafana's refId.
+    pub ref_id: String,
+    /// The user's `id` (for math references), if any.
+    pub id: Option<String>,
+    /// Region.
+    pub region: RegionSpec,
+    /// What to fetch.
+    pub mode: Mode,
+    /// Period.
+    pub period: Period,
+    /// Label template (`label`, or the legacy `alias` converted).
+    pub label: Option<String>,
+    /// Hidden queries feed math only (ReturnData=false).
+    pub hide: bool,
+    /// Cross-account observability source account.
+    pub account_id: Option<String>,
+}
+
+/// Parses `period`: empty/`auto` is automatic, else seconds or a duration such as `5m`.
+fn parse_period(obj: &Map<String, Value>) -> Result<Period, QueryError> {
+    let secs: f64 = match obj.get("period") {
+        None | Some(Value::Null) => return Ok(Period::Auto),
+        Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
+        Some(Value::String(s)) => {
+            let s = s.trim();
+            if s.is_empty() || s.eq_ignore_ascii_case("auto") {
+                return Ok(Period::Auto);
+            }
+            if s.starts_with('$') {
+                return Err(QueryError::unexpanded_variable("period", s));
+            }
+            match s.parse::<f64>() {
+                Ok(n) => n,
+                Err(_) => parse_duration(s)
+                    .map(|d| d.as_secs_f64())
+                    .ok_or_else(|| QueryError::new("period", format!("{s:?} is not a period; use auto, a number of seconds, or a duration such as 5m")))?,
+            }
+        }
+        Some(other) => {
+            return Err(QueryError::new(
+                "period",
+                format!("must be a string or number, got {}", json_type(other)),
+            ))
+        }
+    };
+    // CloudWatch accepts 1, 5, 10, 30 (high resolution) or any multiple of 60 seconds.
+    let valid = secs.fract() == 0.0
+        && secs > 0.0
+        && secs <= f64::from(i32::MAX)
+        && (matches!(secs as i64, 1 | 5 | 10 | 30) || (secs as i64) % 60 == 0);
+    if !valid {
+        return Err(QueryError::new(
+            "period",
+            format!("{secs} seconds is not a CloudWatch period; use auto, 1, 5, 10, 30 or a multiple of 60 seconds"),
+        ));
+    }
+    Ok(Period::Seconds(secs as i32))
+}
+
+fn parse_dimensions(obj: &Map<String, Value>) -> Result<BTreeMap<String, Vec<String>>, QueryError> {
+    let mut out = BTreeMap::new();
+    let map = match obj.get("dimensions") {
+        None | Some(Value::Null) => return Ok(out),
+        Some(Value::Object(m)) => m,
+        Some(other) => {
+            return Err(QueryError::new(
+                "dimensions",
+                format!(
+                    "must be an object of key: value(s), got {}",
+                    json_type(other)
+                ),
+            ))
+        }
+    };
+    for (key, value) in map {
+        let values = match value {
+            // A bare string is the pre-multi-value format.
+            Value::String(s) => vec![s.clone()],
+            Value::Number(n) => vec![n.to_string()],
+            Value::Array(items) => items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Number(n) => Ok(n.to_string()),
+                    other => Err(QueryError::new(
+                        "dimensions",
+                        format!(
+                            "value of {key:?} must be a string or a list of strings, found {}",
+                            json_type(other)
+                        ),
+                    )),
+                })
+                .collect::<Result<_, _>>()?,
+            Value::Null => Vec::new(),
+            other => {
+                return Err(QueryError::new(
+                    "dimensions",
+                    format!(
+                        "value of {key:?} must be a string or a list of strings, got {}",
+                        json_type(other)
+                    ),
+                ))
+            }
+        };
+        out.insert(key.clone(), values);
+    }
+    Ok(out)
+}
+
+/// Converts a legacy `alias` (`{{metric}} {{InstanceId}}`) into CloudWatch dynamic labels, as
+/// Grafana's own migration does.
+pub fn alias_to_label(alias: &str) -> String {
+    let mut out = String::new();
+    let mut rest = alias;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        match after.find("}}") {
+            Some(end) => {
+                let name = after[..end].trim();
+                out.push_str(&match name {
+                    "metric" => "${PROP('MetricName')}".to_string(),
+                    "namespace" => "${PROP('Namespace')}".to_string(),
+                    "period" => "${PROP('Period')}".to_string(),
+                    "region" => "${PROP('Region')}".to_string(),
+                    "stat" => "${PROP('Stat')}".to_string(),
+                    "label" => "${LABEL}".to_string(),
+                    dim => format!("${{PROP('Dim.{dim}')}}"),
+                });
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether an id can be used as a GetMetricData query id.
+pub fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && id.len() <= 255
+}
+
+/// CloudWatch's limits on names and values, and generous caps on the free-text fields, so a
+/// runaway value gets a clear error instead of a rejected (or costly) AWS call.
+const MAX_NAME: usize = 255;
+const MAX_DIMENSION_VALUE: usize = 1024;
+const MAX_LABEL: usize = 1024;
+const MAX_EXPRESSION: usize = 10_240;
+
+fn check_len(field: &'static str, value: &str, max: usize) -> Result<(), QueryError> {
+    let n = value.chars().count();
+    if n > max {
+        return Err(QueryError::new(
+            field,
+            format!("is {n} characters long; CloudWatch accepts at most {max}"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_lengths(q: &MetricQuery) -> Result<(), QueryError> {
+    if let Some(l) = &q.label {
+        check_len("label", l, MAX_LABEL)?;
+    }
+    match &q.mode {
+        Mode::Builder {
+            namespace,
+            metric_name,
+            dimensions,
+            ..
+        } => {
+            check_len("namespace", namespace, MAX_NAME)?;
+            check_len("metricName", metric_name, MAX_NAME)?;
+            for (k, values) in dimensions {
+                check_len("dimensions", k, MAX_NAME)?;
+                for v in values {
+                    check_len("dimensions", v, MAX_DIMENSION_VALUE)?;
+                }
+            }
+        }
+        Mode::Code { expression } => check_len("expression", expression, MAX_EXPRESSION)?,
+        Mode::Insights { sql } => check_len("sqlExpression", sql, MAX_EXPRESSION)?,
+    }
+    Ok(())
+}
+
+fn parse_region(obj: &Map<String, Value>) -> Result<RegionSpec, QueryError> {
+    match opt_str(obj, "region")? {
+        None => Ok(RegionSpec::Default),
+        Some(r) if r == "default" => Ok(RegionSpec::Default),
+        Some(r) if r.starts_with('$') => Err(QueryError::unexpanded_variable("region", &r)),
+        Some(r) => Region::parse(&r).map(RegionSpec::Named).ok_or_else(|| {
+            QueryError::new(
+                "region",
+                format!(
+                    "{r:?} is not an AWS region; use a region such as us-east-1, or \"default\""
+                ),
+            )
+        }),
+    }
+}
+
+fn parse_id(obj: &Map<String, Value>) -> Result<Option<String>, QueryError> {
+    let id = opt_str(obj, "id")?;
+    match &id {
+        Some(i) if !valid_id(i) => Err(QueryError::new("id", format!("{i:?} is not a valid id; it must start with a lowercase letter and contain only letters, digits and underscores"))),
+        _ => Ok(id),
+    }
+}
+
+fn parse_mode(obj: &Map<String, Value>) -> Result<Mode, QueryError> {
+    let editor_mode = opt_int(obj, "metricEditorMode")?;
+    let expression = opt_str(obj, "expression")?;
+    match opt_int(obj, "metricQueryType")?.unwrap_or(0) {
+        1 => Ok(Mode::Insights {
+            sql: opt_str(obj, "sqlExpression")?
+                .ok_or_else(|| QueryError::new("sqlExpression", "is empty; write a Metrics Insights query such as SELECT AVG(CPUUtilization) FROM SCHEMA(\"AWS/EC2\")"))?,
+        }),
+        // Before the editor had modes, a non-empty expression meant code mode.
+        0 if editor_mode == Some(1) || (editor_mode.is_none() && expression.is_some()) => {
+            Ok(Mode::Code {
+                expression: expression.ok_or_else(|| QueryError::new("expression", "is empty; write a metric math or SEARCH expression, or switch to Builder mode"))?,
+            })
+        }
+        0 => builder(obj),
+        other => Err(QueryError::new("metricQueryType", format!("{other} is not a query type; use 0 (Metric Search) or 1 (Metrics Insights)"))),
+    }
+}
+
+/// Parses one metrics query model (already known to be an object of `queryMode` Metrics).
+pub fn parse(ref_id: &str, obj: &Map<String, Value>) -> Result<MetricQuery, QueryError> {
+    let label = match opt_str(obj, "label")? {
+        Some(l) => Some(l),
+        None => opt_str(obj, "alias")?.map(|a| alias_to_label(&a)),
+    };
+    let query = MetricQuery {
+        ref_id: ref_id.to_string(),
+        id: parse_id(obj)?,
+        region: parse_region(obj)?,
+        mode: parse_mode(obj)?,
+        period: parse_period(obj)?,
+        label,
+        hide: opt_bool(obj, "hide")?.unwrap_or(false),
+        account_id: opt_str(obj, "accountId")?.filter(|a| a != "all"),
+    };
+    check_lengths(&query)?;
+    Ok(query)
+}
+
+fn builder(obj: &Map<String, Value>) -> Result<Mode, QueryError> {
+    let namespace = opt_str(obj, "namespace")?.ok_or_else(|| {
+        QueryError::new("namespace", "is empty; choose a namespace such as AWS/EC2")
+    })?;
+    let metric_name = opt_str(obj, "metricName")?.ok_or_else(|| {
+        QueryError::new(
+            "metricName",
+            "is empty; choose a metric name such as CPUUtilization",
+        )
+    })?;
+    if metric_name.starts_with('$') {
+        return Err(QueryError::unexpanded_variable("metricName", &metric_name));
+    }
+    let stat_raw = match opt_str(obj, "statistic")? {
+        Some(s) => s,
+        None => match obj.get("statistics") {
+            Some(Value::Array(items)) => match items.first() {
+                Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+                _ => "Average".to_string(),
+            },
+            None | Some(Value::Null) => "Average".to_string(),
+            Some(other) => {
+                return Err(QueryError::new(
+                    "statistics",
+                    format!("must be a list of statistics, got {}", json_type(other)),
+                ))
+            }
+        },
+    };
+    if stat_raw.starts_with('$') {
+        return Err(QueryError::unexpanded_variable("statistic", &stat_raw));
+    }
+    let statistic = Statistic::parse(&stat_raw).ok_or_else(|| {
+        QueryError::new("statistic", format!("{stat_raw:?} is not a CloudWatch statistic; use Average, Sum, Minimum, Maximum, SampleCount, IQM or an extended statistic such as p99, tm90 or PR(10:20)"))
+    })?;
+    Ok(Mode::Builder {
+        namespace,
+        metric_name,
+        dimensions: parse_dimensions(obj)?,
+        match_exact: opt_bool(obj, "matchExact")?.unwrap_or(true),
+        statistic,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(json: &str) -> Result<MetricQuery, QueryError> {
+        parse_json("A", json)
+    }
+
+    fn parse_json(ref_id: &str, json: &str) -> Result<MetricQuery, QueryError> {
+        let (_, obj) = crate::query::classify(json.as_bytes())?;
+        parse(ref_id, &obj)
+    }
+
+    #[test]
+    fn builder_with_legacy_shapes() {
+        // Legacy target: statistics array, bare-string dimensions, alias, no query type.
+        let q = p(r#"{"refId":"A","region":"us-east-1","namespace":"AWS/EC2","metricName":"CPUUtilization",
+            "dimensions":{"InstanceId":"i-1"},"statistics":["Maximum"],"period":"","alias":"{{metric}} {{InstanceId}}",
+            "expression":"","id":"","highResolution":false,"returnData":false}"#)
+        .unwrap();
+        assert_eq!(
+            q.region,
+            RegionSpec::Named(Region::parse("us-east-1").unwrap())
+        );
+        assert_eq!(q.period, Period::Auto);
+        assert_eq!(
+            q.label.as_deref(),
+            Some("${PROP('MetricName')} ${PROP('Dim.InstanceId')}")
+        );
+        assert_eq!(q.id, None);
+        match q.mode {
+            Mode::Builder {
+                namespace,
+                metric_name,
+                dimensions,
+                match_exact,
+                statistic,
+            } => {
+                assert_eq!(namespace, "AWS/EC2");
+                assert_eq!(metric_name, "CPUUtilization");
+                assert_eq!(dimensions["InstanceId"], vec!["i-1"]);
+                assert!(match_exact);
+                assert_eq!(statistic.as_str(), "Maximum");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn new_shape_with_multi_values_and_label() {
+        let q = p(r#"{"refId":"B","datasource":{"type":"cloudwatch","uid":"x"},"queryMode":"Metrics","metricQueryType":0,
+            "metricEditorMode":0,"region":"default","namespace":"AWS/EC2","metricName":"CPUUtilization",
+            "dimensions":{"InstanceId":["i-1","i-2"],"AutoScalingGroupName":"*"},"statistic":"p99.9","period":"5m",
+            "matchExact":false,"label":"${PROP('Dim.InstanceId')}","hide":true,"id":"m1","accountId":"all","intervalMs":1000}"#)
+        .unwrap();
+        assert_eq!(q.region, RegionSpec::Default);
+        assert_eq!(q.period, Period::Seconds(300));
+        assert!(q.hide);
+        assert_eq!(q.id.as_deref(), Some("m1"));
+        assert_eq!(q.account_id, None);
+        assert_eq!(q.label.as_deref(), Some("${PROP('Dim.InstanceId')}"));
+        let Mode::Builder {
+            dimensions,
+            match_exact,
+            ..
+        } = q.mode
+        else {
+            panic!()
+        };
+        assert!(!match_exact);
+        assert_eq!(dimensions["AutoScalingGroupName"], vec!["*"]);
+    }
+
+    #[test]
+    fn code_and_insights() {
+        let q = p(r#"{"metricEditorMode":1,"metricQueryType":0,"expression":"m1/SERVICE_QUOTA(m1)*100","namespace":"","region":"default"}"#).unwrap();
+        assert_eq!(
+            q.mode,
+            Mode::Code {
+                expression: "m1/SERVICE_QUOTA(m1)*100".into()
+            }
+        );
+        // Legacy: expression without editor mode means code.
+        let q = p(r#"{"expression":"SUM(METRICS())"}"#).unwrap();
+        assert!(matches!(q.mode, Mode::Code { .. }));
+        let q = p(r#"{"metricQueryType":1,"sqlExpression":"SELECT AVG(CPUUtilization) FROM \"AWS/EC2\""}"#).unwrap();
+        assert!(matches!(q.mode, Mode::Insights { .. }));
+        assert_eq!(
+            p(r#"{"metricQueryType":1}"#).unwrap_err().field,
+            "sqlExpression"
+        );
+        assert_eq!(
+            p(r#"{"metricEditorMode":1,"expression":""}"#)
+                .unwrap_err()
+                .field,
+            "expression"
+        );
+        assert_eq!(
+            p(r#"{"metricQueryType":7}"#).unwrap_err().field,
+            "metricQueryType"
+        );
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let cases = [
+            (r#"{"metricName":"X"}"#, "namespace"),
+            (r#"{"namespace":"N"}"#, "metricName"),
+            (
+                r#"{"namespace":"N","metricName":"X","statistic":"Mean"}"#,
+                "statistic",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","period":"7"}"#,
+                "period",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","period":-60}"#,
+                "period",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","period":"$agg"}"#,
+                "period",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","period":"soon"}"#,
+                "period",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","region":"$region"}"#,
+                "region",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","region":"moon-1"}"#,
+                "region",
+            ),
+            (r#"{"namespace":"N","metricName":"X","id":"Bad-id"}"#, "id"),
+            (
+                r#"{"namespace":"N","metricName":"X","dimensions":[1]}"#,
+                "dimensions",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","dimensions":{"a":{"b":1}}}"#,
+                "dimensions",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","matchExact":"yes"}"#,
+                "matchExact",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"X","queryMode":"Logs"}"#,
+                "queryMode",
+            ),
+            (r#"{"namespace":7,"metricName":"X"}"#, "namespace"),
+            (r#"[]"#, "(query JSON)"),
+            (r#"{bad"#, "(query JSON)"),
+            (
+                r#"{"namespace":"N","metricName":"M","period":1e15}"#,
+                "period",
+            ),
+            (
+                r#"{"namespace":"N","metricName":"M","period":"99999999999999999999999h"}"#,
+                "period",
+            ),
+        ];
+        for (json, field) in cases {
+            let err = p(json).unwrap_err();
+            assert_eq!(err.field, field, "{json}: {err}");
+            assert!(err
+                .to_string()
+                .starts_with(&format!("Query field `{field}`")));
+        }
+    }
+
+    /// Shapes real dashboards store (modelled on a public collection of 516 CloudWatch
+    /// targets): legacy and migrated targets, leftovers from editors, odd keys.
+    #[test]
+    fn dashboard_shapes() {
+        let ok = [
+            // Migrated builder target with editor leftovers.
+            r#"{"alias":"{{metric}} {{stat}}","application":{"filter":""},"datasource":{"type":"cloudwatch","uid":"$datasource"},
+               "dimensions":{"ApiName":"orders","Stage":"prod"},"expression":"","functions":[],"group":{"filter":""},"highResolution":false,
+               "host":{"filter":""},"id":"","item":{"filter":""},"label":"${PROP('MetricName')} ${PROP('Stat')}","matchExact":true,
+               "metricEditorMode":0,"metricName":"Count","metricQueryType":0,"mode":0,"namespace":"AWS/ApiGateway","options":{"showDisabledItems":false},
+               "period":"","refId":"A","region":"default","statistic":"Sum"}"#,
+            // Legacy graph-panel target: statistics array, returnData, no query type.
+            r#"{"dimensions":{"DBInstanceIdentifier":"db-1"},"expression":"","highResolution":false,"id":"","metricName":"CPUUtilization",
+               "namespace":"AWS/RDS","period":"86400","refId":"B","region":"us-east-1","returnData":false,"statistics":["Average"]}"#,
+            // A key and value with a leading space survive as stored.
+            r#"{"dimensions":{" IdentityProvider":" google"},"metricName":"SignUpSuccesses","namespace":"AWS/Cognito","statistic":"Sum","refId":"C"}"#,
+            // Wildcard with matchExact true.
+            r#"{"dimensions":{"ServiceName":"*","Currency":"USD"},"metricName":"EstimatedCharges","namespace":"AWS/Billing","statistic":"Maximum","matchExact":true,"refId":"D"}"#,
+            // Expression-only target with empty namespace and metric.
+            r#"{"expression":"m1/SERVICE_QUOTA(m1)*100","metricEditorMode":1,"metricQueryType":0,"metricName":"","namespace":"","region":"default","id":"e1","refId":"E","dimensions":{}}"#,
+            // Hidden intermediate for math.
+            r#"{"expression":"RATE(m1) * PERIOD(m1)","hide":true,"metricEditorMode":1,"id":"rate1","refId":"F","queryMode":"Metrics"}"#,
+            // No dimensions, sql left over and empty.
+            r#"{"dimensions":{},"metricName":"IncomingBytes","namespace":"AWS/Logs","statistic":"Sum","sqlExpression":"","sql":{"from":{}},"refId":"G"}"#,
+        ];
+        for json in ok {
+            let q = parse_json("R", json).unwrap_or_else(|e| panic!("{json}: {e}"));
+            if let Mode::Builder { dimensions, .. } = &q.mode {
+                if let Some(v) = dimensions.get(" IdentityProvider") {
+                    assert_eq!(v, &vec![" google".to_string()]);
+                }
+            }
+        }
+        // Dashboard variables Grafana failed to replace are named as such.
+        let err = parse_json(
+            "H",
+            r#"{"namespace":"AWS/Usage","metricName":"$metric","statistic":"Sum"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "metricName");
+        assert!(err.message.contains("dashboard variable"));
+    }
+
+    #[test]
+    fn limits() {
+        let long = "x".repeat(1025);
+        let err = p(&format!(
+            r#"{{"namespace":"N","metricName":"M","label":"{long}"}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(err.field, "label");
+        assert!(err.message.contains("1025 characters") && err.message.contains("at most 1024"));
+        let err = p(&format!(
+            r#"{{"namespace":"{}","metricName":"M"}}"#,
+            "n".repeat(256)
+        ))
+        .unwrap_err();
+        assert_eq!(err.field, "namespace");
+        let err = p(&format!(
+            r#"{{"namespace":"N","metricName":"M","dimensions":{{"k":"{long}"}}}}"#
+        ))
+        .unwrap_err();
+        assert_eq!(err.field, "dimensions");
+        // Multi-byte characters count as characters, not bytes.
+        assert!(p(&format!(
+            r#"{{"namespace":"N","metricName":"M","label":"{}"}}"#,
+            "ü".repeat(1000)
+        ))
+        .is_ok());
+    }
+
+    #[test]
+    fn statistics() {
+        for ok in [
+            "Average",
+            "SampleCount",
+            "IQM",
+            "p99",
+            "p99.9",
+            "p0.1",
+            "tm90",
+            "tc10",
+            "ts95",
+            "wm99",
+            "PR(10:20)",
+            "TM(10%:90%)",
+            "TC(:0.5)",
+            "TS(80%:)",
+        ] {
+            assert!(Statistic::parse(ok).is_some(), "{ok}");
+        }
+        for bad in [
+            "average", "p", "p99.", "px", "PR(:)", "PR(1:2", "TM(a:b)", "Mean", "p9%",
+        ] {
+            assert!(Statistic::parse(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn periods() {
+        let cases = [
+            ("\"\"", Period::Auto),
+            ("\"auto\"", Period::Auto),
+            ("60", Period::Seconds(60)),
+            ("\"300\"", Period::Seconds(300)),
+            ("\"1h\"", Period::Seconds(3600)),
+            ("1", Period::Seconds(1)),
+            ("\"30\"", Period::Seconds(30)),
+        ];
+        for (raw, want) in cases {
+            let q = p(&format!(
+                r#"{{"namespace":"N","metricName":"X","period":{raw}}}"#
+            ))
+            .unwrap();
+            assert_eq!(q.period, want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn alias_conversion() {
+        assert_eq!(
+            alias_to_label("{{metric}} {{stat}}"),
+            "${PROP('MetricName')} ${PROP('Stat')}"
+        );
+        assert_eq!(
+            alias_to_label("{{ metric }} {{ Region }}"),
+            "${PROP('MetricName')} ${PROP('Dim.Region')}"
+        );
+        assert_eq!(alias_to_label("Total"), "Total");
+        assert_eq!(alias_to_label("a {{b"), "a {{b");
+        assert_eq!(alias_to_label("{{label}} x"), "${LABEL} x");
+    }
+}

@@ -1,0 +1,489 @@
+//! Turning GetMetricData answers into each query's answer (pure): pages merged per series,
+//! per-result failures kept with their query, AWS's messages as plain-worded notices, and one
+//! frame per series with its dimensions as labels and a console link.
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_sdk_cloudwatch::types::StatusCode as ResultStatus;
+use http::StatusCode;
+use serde_json::{json, Value};
+
+use crate::frames::SeriesFrame;
+use crate::query::{Answer, Failure};
+
+use super::labels;
+use super::links::console_link;
+use super::plan::{Batch, PlannedQuery};
+
+/// A message AWS attached to a call or to one result.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Message {
+    /// AWS's code (`MaxMetricsExceeded`, `ArithmeticError`, ...).
+    pub code: String,
+    /// AWS's text, often empty.
+    pub text: String,
+}
+
+/// One series of a GetMetricData page.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SeriesResult {
+    /// The query id it answers.
+    pub id: String,
+    /// The series label (with dimension values after the separator, for a search).
+    pub label: String,
+    /// AWS's status for this result; `None` when AWS sent none.
+    pub status: Option<ResultStatus>,
+    /// Messages about this result.
+    pub messages: Vec<Message>,
+    /// Timestamps, ms since the epoch.
+    pub timestamps_ms: Vec<i64>,
+    /// Values, one per timestamp.
+    pub values: Vec<f64>,
+}
+
+/// One GetMetricData page, reduced to what frames need.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// Messages about the whole call.
+    pub messages: Vec<Message>,
+    /// The series, in AWS's order.
+    pub results: Vec<SeriesResult>,
+}
+
+/// Plain words for AWS's response message codes.
+fn notice_text(m: &Message) -> Option<String> {
+    let text = match m.code.as_str() {
+        "" => return None,
+        "MaxMetricsExceeded" => "AWS stopped at the most metrics one query may match; narrow the search (fewer dimension values or wildcards).",
+        "MaxQueryTimeRangeExceeded" => "The time range is longer than AWS allows for this query; shorten it.",
+        "MaxQueryResultsExceeded" => "AWS returned only part of the results because the query matched too many; narrow it.",
+        "MaxMatchingResultsExceeded" => "AWS returned only part of the matching results; narrow the query.",
+        "PartialData" => PARTIAL_DATA,
+        other if m.text.is_empty() => return Some(other.to_string()),
+        other => return Some(format!("{other}: {}", m.text)),
+    };
+    Some(text.to_string())
+}
+
+const PARTIAL_DATA: &str = "AWS returned partial data (too many data points for one call); increase the period or shorten the time range.";
+
+/// The series of all pages merged per (id, label), in first-seen order (NextToken continues
+/// the same series), and the notices of the call itself.
+fn merge(pages: &[Page]) -> (Vec<SeriesResult>, Vec<String>) {
+    let mut merged: Vec<SeriesResult> = Vec::new();
+    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut call_notices: Vec<String> = Vec::new();
+    for page in pages {
+        for n in page.messages.iter().filter_map(notice_text) {
+            if !call_notices.contains(&n) {
+                call_notices.push(n);
+            }
+        }
+        for r in &page.results {
+            let slot = *index.entry((&r.id, &r.label)).or_insert_with(|| {
+                merged.push(SeriesResult {
+                    id: r.id.clone(),
+                    label: r.label.clone(),
+                    status: r.status.clone(),
+                    ..Default::default()
+                });
+                merged.len() - 1
+            });
+            let entry = &mut merged[slot];
+            entry.timestamps_ms.extend(&r.timestamps_ms);
+            entry.values.extend(&r.values);
+            for m in &r.messages {
+                if !entry.messages.contains(m) {
+                    entry.messages.push(m.clone());
+                }
+            }
+            // Any page that was partial or failed decides the series' status.
+            if !matches!(r.status, None | Some(ResultStatus::Complete)) {
+                entry.status = r.status.clone();
+            }
+        }
+    }
+    (merged, call_notices)
+}
+
+/// A result AWS could not compute for this query: the query fails, the others go on.
+fn result_failure(q: &PlannedQuery, s: &SeriesResult) -> Option<Failure> {
+    let coded = |code: &str| s.messages.iter().any(|m| m.code == code);
+    let forbidden = s.status == Some(ResultStatus::Forbidden) || coded("Forbidden");
+    let failed =
+        forbidden || s.status == Some(ResultStatus::InternalError) || coded("ArithmeticError");
+    if !failed {
+        return None;
+    }
+    let detail: Vec<String> = s
+        .messages
+        .iter()
+        .map(|m| {
+            if m.text.is_empty() {
+                m.code.clone()
+            } else {
+                format!("{}: {}", m.code, m.text)
+            }
+        })
+        .collect();
+    let detail = if detail.is_empty() {
+        s.status
+            .as_ref()
+            .map(|st| st.as_str().to_string())
+            .unwrap_or_default()
+    } else {
+        detail.join("; ")
+    };
+    let status = if forbidden {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Some(Failure::downstream(
+        status,
+        format!(
+            "CloudWatch could not compute query {} ({}): {detail}",
+            q.ref_id, q.id
+        ),
+    ))
+}
+
+/// Frame meta shared by a query's frames: Grafana's type hint, the period and id, the
+/// executed expression and the notices.
+fn frame_meta(q: &PlannedQuery, call_notices: &[String], mine: &[&SeriesResult]) -> Value {
+    let mut notices: Vec<String> = call_notices.to_vec();
+    for s in mine {
+        if s.status == Some(ResultStatus::PartialData) {
+            notices.push(PARTIAL_DATA.to_string());
+        }
+        notices.extend(s.messages.iter().filter_map(notice_text));
+    }
+    notices.dedup();
+    let mut meta = json!({
+        "type": "timeseries-multi",
+        "custom": { "period": q.period, "id": q.id },
+    });
+    if let Some(e) = &q.executed {
+        meta["executedQueryString"] = json!(e);
+    }
+    if !notices.is_empty() {
+        meta["notices"] = notices
+            .iter()
+            .map(|t| json!({"severity": "warning", "text": t}))
+            .collect();
+    }
+    meta
+}
+
+/// One series as a frame: its dimensions (from the query, and from the label for a search) as
+/// labels, the display name, and the console link.
+fn series_frame(
+    q: &PlannedQuery,
+    s: &SeriesResult,
+    meta: Value,
+    link: Option<&str>,
+) -> SeriesFrame {
+    let (display, values) = labels::split(&s.label);
+    let mut frame_labels: BTreeMap<String, String> = q.fixed_dimensions.clone();
+    for (key, value) in q.label_dimensions.iter().zip(values) {
+        frame_labels.insert(key.clone(), value.to_string());
+    }
+    frame_labels.insert("label".to_string(), display.to_string());
+    let mut config = json!({ "displayNameFromDS": display });
+    if let Some(url) = link {
+        config["links"] =
+            json!([{ "title": "View in CloudWatch console", "targetBlank": true, "url": url }]);
+    }
+    // A malformed answer with more timestamps than values (or the reverse) keeps the pairs.
+    let n = s.timestamps_ms.len().min(s.values.len());
+    let (stamps, vals) = (&s.timestamps_ms[..n], &s.values[..n]);
+    // Grafana wants ascending time, which ScanBy=TimestampAscending gives; sorting only when
+    // needed keeps merged pages in order should a series arrive otherwise.
+    let (times_ns, values): (Vec<i64>, Vec<Option<f64>>) = if stamps.is_sorted() {
+        (
+            stamps.iter().map(|t| t.saturating_mul(1_000_000)).collect(),
+            vals.iter().map(|v| Some(*v)).collect(),
+        )
+    } else {
+        let mut points: Vec<(i64, f64)> =
+            stamps.iter().copied().zip(vals.iter().copied()).collect();
+        points.sort_by_key(|p| p.0);
+        points
+            .into_iter()
+            .map(|(t, v)| (t.saturating_mul(1_000_000), Some(v)))
+            .unzip()
+    };
+    SeriesFrame {
+        name: display.to_string(),
+        ref_id: q.ref_id.clone(),
+        meta: Some(meta),
+        times_ns,
+        values,
+        labels: frame_labels,
+        value_config: Some(config),
+    }
+}
+
+/// One query's answer from its series.
+fn answer(
+    batch: &Batch,
+    q: &PlannedQuery,
+    mine: &[&SeriesResult],
+    call_notices: &[String],
+) -> Answer {
+    if let Some(f) = mine.iter().find_map(|s| result_failure(q, s)) {
+        return Err(f);
+    }
+    let meta = frame_meta(q, call_notices, mine);
+    let frames: Vec<SeriesFrame> = if mine.is_empty() {
+        // No data is an empty frame, so the panel says "No data" rather than an error.
+        vec![SeriesFrame {
+            name: q.ref_id.clone(),
+            ref_id: q.ref_id.clone(),
+            meta: Some(meta),
+            ..Default::default()
+        }]
+    } else {
+        let link = console_link(batch, q);
+        mine.iter()
+            .map(|s| series_frame(q, s, meta.clone(), link.as_deref()))
+            .collect()
+    };
+    frames
+        .iter()
+        .map(SeriesFrame::to_arrow)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            Failure::plugin(format!(
+                "Could not encode the result of query {}: {e}",
+                q.ref_id
+            ))
+        })
+}
+
+/// Builds the answer of every query of a batch that returns data, from the batch's pages.
+pub fn assemble(batch: &Batch, pages: &[Page]) -> Vec<(String, Answer)> {
+    let (series, call_notices) = merge(pages);
+    let mut by_id: HashMap<&str, Vec<&SeriesResult>> = HashMap::new();
+    for s in &series {
+        by_id.entry(&s.id).or_default().push(s);
+    }
+    batch
+        .queries
+        .iter()
+        .filter(|q| q.return_data)
+        .map(|q| {
+            let mine = by_id
+                .get(q.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            (q.ref_id.clone(), answer(batch, q, mine, &call_notices))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::names::Region;
+    use crate::metrics::plan::{plan, TimedQuery};
+    use crate::metrics::query::parse;
+    use crate::query::ErrorSource;
+
+    const NOW: i64 = 1_610_740_000_000;
+
+    fn batch(queries: &[(&str, &str)]) -> Batch {
+        let tqs = queries
+            .iter()
+            .map(|(r, j)| {
+                let (_, obj) = crate::query::classify(j.as_bytes()).unwrap();
+                TimedQuery {
+                    query: parse(r, &obj).unwrap(),
+                    from_ms: NOW - 3_600_000,
+                    to_ms: NOW,
+                }
+            })
+            .collect();
+        let mut p = plan(tqs, &Region::parse("us-east-1").unwrap(), NOW);
+        assert!(p.errors.is_empty());
+        p.batches.remove(0)
+    }
+
+    fn series(id: &str, label: &str, status: ResultStatus, ts: &[i64], vs: &[f64]) -> SeriesResult {
+        SeriesResult {
+            id: id.into(),
+            label: label.into(),
+            status: Some(status),
+            messages: vec![],
+            timestamps_ms: ts.to_vec(),
+            values: vs.to_vec(),
+        }
+    }
+
+    fn message(code: &str, text: &str) -> Message {
+        Message {
+            code: code.into(),
+            text: text.into(),
+        }
+    }
+
+    fn frames(answer: &Answer) -> Vec<SeriesFrame> {
+        answer
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|b| SeriesFrame::from_arrow(b).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn pages_merge_per_series_and_call_messages_become_notices() {
+        let b = batch(&[(
+            "A",
+            r#"{"id":"a","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":["i-1","i-2"]},"period":"900"}"#,
+        )]);
+        let pages = vec![
+            Page {
+                messages: vec![],
+                results: vec![
+                    series(
+                        "a",
+                        "label1|&|i-1",
+                        ResultStatus::PartialData,
+                        &[1000, 2000],
+                        &[1.0, 2.0],
+                    ),
+                    series("a", "label2|&|i-2", ResultStatus::Complete, &[1000], &[5.0]),
+                ],
+            },
+            Page {
+                messages: vec![message("", ""), message("MaxMetricsExceeded", "")],
+                results: vec![series(
+                    "a",
+                    "label1|&|i-1",
+                    ResultStatus::Complete,
+                    &[3000],
+                    &[3.0],
+                )],
+            },
+        ];
+        let out = assemble(&b, &pages);
+        assert_eq!(out.len(), 1);
+        let f = frames(&out[0].1);
+        assert_eq!(f.len(), 2);
+        assert_eq!(
+            f[0].times_ns,
+            vec![1_000_000_000, 2_000_000_000, 3_000_000_000]
+        );
+        assert_eq!(f[0].values, vec![Some(1.0), Some(2.0), Some(3.0)]);
+        assert_eq!(f[0].labels["InstanceId"], "i-1");
+        assert_eq!(f[0].labels["label"], "label1");
+        let config = f[0].value_config.as_ref().unwrap();
+        assert_eq!(config["displayNameFromDS"], "label1");
+        assert_eq!(config["links"][0]["title"], "View in CloudWatch console");
+        assert!(config["links"][0]["url"].as_str().unwrap().starts_with("https://us-east-1.console.aws.amazon.com/cloudwatch/deeplink.js?region=us-east-1#metricsV2:graph="));
+        let meta = f[0].meta.as_ref().unwrap();
+        assert_eq!(meta["custom"], json!({"period": 900, "id": "a"}));
+        assert!(meta["executedQueryString"]
+            .as_str()
+            .unwrap()
+            .starts_with("REMOVE_EMPTY(SEARCH("));
+        let notices: Vec<&str> = meta["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["text"].as_str().unwrap())
+            .collect();
+        assert!(
+            notices.iter().any(|n| n.contains("most metrics")),
+            "{notices:?}"
+        );
+        assert!(
+            notices.iter().any(|n| n.contains("partial data")),
+            "{notices:?}"
+        );
+        assert_eq!(f[1].labels["InstanceId"], "i-2");
+        assert_eq!(f[1].values, vec![Some(5.0)]);
+    }
+
+    #[test]
+    fn forbidden_and_arithmetic_errors_stay_with_their_query() {
+        let b = batch(&[
+            ("A", r#"{"id":"a","namespace":"N","metricName":"M"}"#),
+            ("B", r#"{"id":"b","namespace":"N","metricName":"M"}"#),
+            ("C", r#"{"id":"c","metricEditorMode":1,"expression":"a/b"}"#),
+        ]);
+        let mut forbidden = series("a", "", ResultStatus::Forbidden, &[], &[]);
+        forbidden.messages = vec![message("Forbidden", "Access denied when getting data")];
+        let mut arith = series("c", "c", ResultStatus::Complete, &[], &[]);
+        arith.messages = vec![message("ArithmeticError", "division by zero")];
+        let out: BTreeMap<String, Answer> = assemble(
+            &b,
+            &[Page {
+                messages: vec![],
+                results: vec![
+                    forbidden,
+                    series("b", "M", ResultStatus::Complete, &[60_000], &[1.0]),
+                    arith,
+                ],
+            }],
+        )
+        .into_iter()
+        .collect();
+        let a = out["A"].as_ref().unwrap_err();
+        assert_eq!(
+            (a.status, a.source),
+            (StatusCode::FORBIDDEN, ErrorSource::Downstream)
+        );
+        assert!(
+            a.message.contains("Access denied when getting data"),
+            "{}",
+            a.message
+        );
+        assert_eq!(frames(&out["B"]).len(), 1);
+        let c = out["C"].as_ref().unwrap_err();
+        assert_eq!(c.status, StatusCode::BAD_REQUEST);
+        assert!(c.message.contains("ArithmeticError: division by zero"));
+    }
+
+    #[test]
+    fn no_data_is_an_empty_frame_and_hidden_queries_return_nothing() {
+        let b = batch(&[
+            ("A", r#"{"namespace":"N","metricName":"M"}"#),
+            ("H", r#"{"namespace":"N","metricName":"M","hide":true}"#),
+        ]);
+        let out = assemble(&b, &[Page::default()]);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].0, "A");
+        let f = frames(&out[0].1);
+        assert!(f[0].times_ns.is_empty());
+        assert_eq!(f[0].meta.as_ref().unwrap()["custom"]["id"], "queryA");
+    }
+
+    #[test]
+    fn unsorted_and_ragged_series_keep_their_pairs_in_time_order() {
+        let b = batch(&[("A", r#"{"id":"a","namespace":"N","metricName":"M"}"#)]);
+        let s = series(
+            "a",
+            "M",
+            ResultStatus::Complete,
+            &[3000, 1000, 2000, 4000],
+            &[3.0, 1.0, 2.0],
+        );
+        let f = frames(
+            &assemble(
+                &b,
+                &[Page {
+                    messages: vec![],
+                    results: vec![s],
+                }],
+            )[0]
+            .1,
+        );
+        assert_eq!(
+            f[0].times_ns,
+            vec![1_000_000_000, 2_000_000_000, 3_000_000_000]
+        );
+        assert_eq!(f[0].values, vec![Some(1.0), Some(2.0), Some(3.0)]);
+    }
+}

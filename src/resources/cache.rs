@@ -1,0 +1,145 @@
+//! The editor lookup cache: live lookups are reused for a while per data source, and identical
+//! lookups arriving together (panels and variables loading at once) share one ListMetrics walk.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::aws::failure::AwsFailure;
+use crate::observability::meters;
+
+use super::request::Lookup;
+
+/// How long a live lookup is reused before ListMetrics is asked again.
+pub const LOOKUP_TTL: Duration = Duration::from_secs(300);
+
+/// A live lookup: its values once fetched, shared by every request for it.
+struct Cached {
+    at: Instant,
+    cell: Arc<tokio::sync::OnceCell<Vec<String>>>,
+}
+
+/// Per-data-source lookup cache, keyed by data source uid and the lookup. Identical lookups
+/// arriving together (panels and variables loading at once) share one ListMetrics walk.
+#[derive(Default)]
+pub struct LookupCache {
+    entries: Mutex<HashMap<(String, Lookup), Cached>>,
+}
+
+impl LookupCache {
+    /// The values of `lookup` for data source `uid`: cached ones while they are fresh, else
+    /// what `fetch` finds (shared with identical lookups running at the same time).
+    pub async fn get_or_fetch<F>(
+        &self,
+        uid: &str,
+        lookup: &Lookup,
+        fetch: F,
+    ) -> Result<Vec<String>, AwsFailure>
+    where
+        F: std::future::Future<Output = Result<Vec<String>, AwsFailure>>,
+    {
+        let id = (uid.to_string(), lookup.clone());
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            entries.retain(|_, c| c.at.elapsed() < LOOKUP_TTL);
+            entries
+                .entry(id.clone())
+                .or_insert_with(|| Cached {
+                    at: Instant::now(),
+                    cell: Arc::default(),
+                })
+                .cell
+                .clone()
+        };
+        let mut fetched = false;
+        let result = cell
+            .get_or_try_init(|| {
+                fetched = true;
+                fetch
+            })
+            .await
+            .cloned();
+        meters::global().cache_lookup("lookups", !fetched);
+        if result.is_err() {
+            // A failure is not cached: the next request asks AWS again, with a fresh TTL.
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            if entries
+                .get(&id)
+                .is_some_and(|c| Arc::ptr_eq(&c.cell, &cell))
+            {
+                entries.remove(&id);
+            }
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::request::Collect;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn key(namespace: &str) -> Lookup {
+        Lookup {
+            region: None,
+            namespace: namespace.into(),
+            metric_name: None,
+            filters: vec![],
+            collect: Collect::MetricNames,
+        }
+    }
+
+    async fn counted(
+        calls: &AtomicU32,
+        result: Result<Vec<String>, AwsFailure>,
+    ) -> Result<Vec<String>, AwsFailure> {
+        calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        result
+    }
+
+    #[tokio::test]
+    async fn identical_lookups_together_fetch_once() {
+        let cache = LookupCache::default();
+        let calls = AtomicU32::new(0);
+        let k = key("k");
+        let lookups =
+            (0..10).map(|_| cache.get_or_fetch("ds", &k, counted(&calls, Ok(vec!["v".into()]))));
+        for r in futures::future::join_all(lookups).await {
+            assert_eq!(r.unwrap(), vec!["v".to_string()]);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        // Another data source, or another lookup, is fetched on its own.
+        cache
+            .get_or_fetch("other", &key("k"), counted(&calls, Ok(vec![])))
+            .await
+            .unwrap();
+        cache
+            .get_or_fetch("ds", &key("k2"), counted(&calls, Ok(vec![])))
+            .await
+            .unwrap();
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_failed_lookup_is_not_cached() {
+        let cache = LookupCache::default();
+        let calls = AtomicU32::new(0);
+        let failure = AwsFailure {
+            code: Some("Throttling".into()),
+            message: "Rate exceeded".into(),
+            answer: Ok(http::StatusCode::BAD_REQUEST),
+        };
+        let err = cache
+            .get_or_fetch("ds", &key("k"), counted(&calls, Err(failure)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.code.as_deref(), Some("Throttling"));
+        let ok = cache
+            .get_or_fetch("ds", &key("k"), counted(&calls, Ok(vec!["v".into()])))
+            .await;
+        assert_eq!(ok.unwrap(), vec!["v".to_string()]);
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+}
