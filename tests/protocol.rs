@@ -500,7 +500,64 @@ async fn chunked_queries_stream_each_frame_and_each_error() {
     }
     let b: Vec<_> = chunks.iter().filter(|c| c.ref_id == "B").collect();
     assert_eq!(b.len(), 1);
-    assert_eq!(b[0].status, 400);
+    assert_eq!(
+        (b[0].status, b[0].error_source.as_str()),
+        (400, "downstream")
+    );
     assert!(b[0].error.contains("`period`"), "{}", b[0].error);
     assert!(b[0].frame.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_error_says_whose_fault_it_is() {
+    // Grafana's error accounting: "downstream" for AWS, the query, the settings and the
+    // server's policy; Stratus's own faults ("plugin") are covered by the unit tests of the
+    // panic isolation, since nothing a request can send makes Stratus fail.
+    let moto = Moto::start();
+    let seeded = moto.seed(two_users());
+    let plugin = Plugin::start(&[]);
+    let alice = &seeded["users"]["alice"];
+    let now = now_ms();
+    let good = data_query(
+        "A",
+        json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60"}),
+        now - 3_600_000,
+        now,
+    );
+    let bad = data_query("B", json!({"namespace": "AWS/EC2"}), now - 3_600_000, now);
+    let k = keys(alice);
+    let ok = plugin
+        .query(
+            ds("ds-src", json_data("keys", &moto.endpoint), &secure(&k)),
+            vec![good.clone(), bad.clone()],
+        )
+        .await;
+    assert_eq!(
+        (
+            ok.responses["A"].status,
+            ok.responses["A"].error_source.as_str()
+        ),
+        (200, "")
+    );
+    assert_eq!(ok.responses["B"].status, 400);
+    assert_eq!(ok.responses["B"].error_source, "downstream");
+
+    let wrong_secret = ds(
+        "ds-wrong",
+        json_data("keys", &moto.endpoint),
+        &[
+            ("accessKey", alice["access_key_id"].as_str().unwrap()),
+            ("secretKey", "not-the-secret"),
+        ],
+    );
+    let r = plugin.query(wrong_secret, vec![good.clone()]).await;
+    let a = &r.responses["A"];
+    assert!(a.error.contains("SignatureDoesNotMatch"), "{}", a.error);
+    assert_eq!((a.status, a.error_source.as_str()), (403, "downstream"));
+
+    let refused = ds("ds-ec2", json_data("ec2_iam_role", &moto.endpoint), &[]);
+    let r = plugin.query(refused, vec![good]).await;
+    let a = &r.responses["A"];
+    assert!(a.error.contains("non-allowed auth method"), "{}", a.error);
+    assert_eq!((a.status, a.error_source.as_str()), (403, "downstream"));
 }

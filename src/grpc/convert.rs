@@ -48,6 +48,7 @@ pub fn data_response(answer: Answer) -> pluginv2::DataResponse {
         Err(f) => pluginv2::DataResponse {
             error: f.message,
             status: i32::from(f.status.as_u16()),
+            error_source: f.source.as_str().to_string(),
             ..Default::default()
         },
     }
@@ -61,6 +62,7 @@ pub fn chunks(ref_id: String, answer: Answer) -> Vec<pluginv2::QueryChunkedDataR
             ref_id,
             error: f.message,
             status: i32::from(f.status.as_u16()),
+            error_source: f.source.as_str().to_string(),
             ..Default::default()
         }],
         Ok(frames) => frames
@@ -143,8 +145,18 @@ mod tests {
             (ok.status, ok.frames.len(), ok.error.as_str()),
             (200, 2, "")
         );
+        assert_eq!(ok.error_source, "");
         let failed = data_response(Err(Failure::downstream(StatusCode::FORBIDDEN, "no")));
-        assert_eq!((failed.status, failed.error.as_str()), (403, "no"));
+        assert_eq!(
+            (
+                failed.status,
+                failed.error.as_str(),
+                failed.error_source.as_str()
+            ),
+            (403, "no", "downstream")
+        );
+        let ours = data_response(Err(Failure::plugin("bug")));
+        assert_eq!((ours.status, ours.error_source.as_str()), (500, "plugin"));
         let c = chunks("A".into(), Ok(vec![vec![1], vec![2]]));
         assert_eq!(
             c.iter().map(|c| c.frame_id.as_str()).collect::<Vec<_>>(),
@@ -152,5 +164,6 @@ mod tests {
         );
         let c = chunks("B".into(), Err(Failure::plugin("oops")));
         assert_eq!((c.len(), c[0].status, c[0].frame.len()), (1, 500, 0));
+        assert_eq!(c[0].error_source, "plugin");
     }
 }

@@ -15,6 +15,7 @@ pub mod pluginv2 {
     tonic::include_proto!("pluginv2");
 }
 
+use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use tracing::Instrument;
 
 use crate::app::Plugin;
 use crate::observability::{meters, traces};
+use crate::query::{Answer, Failure, Query};
 use pluginv2::{
     data_server::{Data, DataServer},
     diagnostics_server::{Diagnostics, DiagnosticsServer},
@@ -43,6 +45,22 @@ async fn isolated<T>(
         tracing::error!(handler = what, "handler panicked; the request failed, the plugin carries on");
         Status::internal(format!("Stratus hit an internal error while handling {what}; the request failed but the plugin is still running. Please report it."))
     })
+}
+
+/// Runs QueryData's work so that a panic fails each of the request's queries, as a fault of
+/// Stratus, and nothing else.
+async fn isolated_answers(
+    what: &'static str,
+    ref_ids: Vec<String>,
+    fut: impl std::future::Future<Output = HashMap<String, Answer>>,
+) -> HashMap<String, Answer> {
+    match isolated(what, fut).await {
+        Ok(answers) => answers,
+        Err(status) => ref_ids
+            .into_iter()
+            .map(|r| (r, Err(Failure::plugin(status.message()))))
+            .collect(),
+    }
 }
 
 /// Grafana's deadline for the request, from the `grpc-timeout` header.
@@ -65,20 +83,21 @@ impl Service {
         metadata: &MetadataMap,
         ctx: Option<pluginv2::PluginContext>,
         queries: Vec<pluginv2::DataQuery>,
-    ) -> Result<Vec<(String, crate::query::Answer)>, Status> {
+    ) -> HashMap<String, Answer> {
         let deadline = deadline(metadata);
         let span = traces::request_span(name, metadata);
         let ctx = convert::context(ctx);
-        let queries = queries.into_iter().map(convert::query).collect();
+        let queries: Vec<Query> = queries.into_iter().map(convert::query).collect();
+        let ref_ids = queries.iter().map(|q| q.ref_id.clone()).collect();
         let plugin = self.0.clone();
         let started = std::time::Instant::now();
-        let answers = isolated(name, async move {
+        let answers = isolated_answers(name, ref_ids, async move {
             plugin.query_data(&ctx, queries, deadline).await
         })
         .instrument(span)
-        .await?;
+        .await;
         meters::global().query_data(started, answers.values().all(Result::is_ok));
-        Ok(answers.into_iter().collect())
+        answers
     }
 }
 
@@ -122,7 +141,7 @@ impl Data for Service {
         let (metadata, _, req) = request.into_parts();
         let answers = self
             .answers("QueryData", &metadata, req.plugin_context, req.queries)
-            .await?;
+            .await;
         let responses = answers
             .into_iter()
             .map(|(ref_id, a)| (ref_id, convert::data_response(a)))
@@ -144,7 +163,7 @@ impl Data for Service {
                 req.plugin_context,
                 req.queries,
             )
-            .await?;
+            .await;
         let chunks: Vec<Result<pluginv2::QueryChunkedDataResponse, Status>> = answers
             .into_iter()
             .flat_map(|(ref_id, a)| convert::chunks(ref_id, a))
@@ -219,6 +238,7 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::query::ErrorSource;
 
     #[tokio::test]
     async fn a_panicking_handler_fails_only_its_request() {
@@ -238,5 +258,27 @@ mod tests {
         );
         assert!(status.message().contains("still running"));
         assert_eq!(isolated("QueryData", async { 7 }).await.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_query_data_fails_each_query_as_the_plugins_fault() {
+        let answers = isolated_answers("QueryData", vec!["A".into(), "B".into()], async {
+            let v: Vec<u8> = Vec::new();
+            let _ = v[3];
+            HashMap::new()
+        })
+        .await;
+        assert_eq!(answers.len(), 2);
+        for r in ["A", "B"] {
+            let f = answers[r].as_ref().unwrap_err();
+            assert_eq!(f.source, ErrorSource::Plugin);
+            assert_eq!(f.status, http::StatusCode::INTERNAL_SERVER_ERROR);
+            assert!(
+                f.message
+                    .contains("internal error while handling QueryData"),
+                "{}",
+                f.message
+            );
+        }
     }
 }
