@@ -12,7 +12,6 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use serde_json::json;
 use stratus::app::{Plugin, RequestContext};
 use stratus::config::names::Region;
-use stratus::config::policy::Policy;
 use stratus::config::settings::{self, DataSourceInstance};
 use stratus::metrics::execute::to_page;
 use stratus::metrics::plan::{plan, Batch, Plan, TimedQuery};
@@ -93,9 +92,10 @@ fn settings_and_requests(c: &mut Criterion) {
 
     // Every request parses the settings, checks the policy and finds the cached session.
     let rt = runtime();
-    let plugin = Plugin::new(Policy::from_lookup(|_| None));
+    let plugin = Plugin::new(HashMap::new());
     let ctx = RequestContext {
         data_source: Some(instance),
+        ..Default::default()
     };
     rt.block_on(plugin.session(&ctx)).unwrap();
     c.bench_function("per_request_policy_and_session_hit", |b| {

@@ -4,7 +4,7 @@
 //! its type. The gRPC services and the command line both call this.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use http::StatusCode;
@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use crate::aws::session::{AwsSession, SessionCache, SessionError};
 use crate::clock;
-use crate::config::policy::{Policy, PolicyError};
+use crate::config::policy::{self, Policy, PolicyError, ServerSettings};
 use crate::config::settings::{self, DataSourceInstance, Settings, SettingsError};
 use crate::health::{self, Step};
 use crate::metrics;
@@ -24,6 +24,9 @@ use crate::resources::{self, cache::LookupCache, Reply};
 pub struct RequestContext {
     /// The data source the request is for.
     pub data_source: Option<DataSourceInstance>,
+    /// The server settings Grafana sends with the request (its grafanaConfig); they come
+    /// before the plugin's environment.
+    pub grafana_config: HashMap<String, String>,
 }
 
 /// Why a request could not reach AWS at all.
@@ -66,52 +69,84 @@ impl RequestError {
     }
 }
 
+/// The policy of the last server settings seen, and those settings' values.
+type LastPolicy = Option<(Vec<Option<String>>, Result<Arc<Policy>, PolicyError>)>;
+
 /// The plugin's state.
 pub struct Plugin {
-    policy: Result<Policy, PolicyError>,
+    environment: HashMap<String, String>,
+    last_policy: Mutex<LastPolicy>,
     sessions: SessionCache,
     lookups: LookupCache,
 }
 
-impl Plugin {
-    /// A plugin with the given policy (read from the environment in production).
-    pub fn new(policy: Result<Policy, PolicyError>) -> Self {
-        match &policy {
-            Ok(p) => tracing::info!(
-                allowed = ?p.allowed.iter().map(|a| a.key()).collect::<Vec<_>>(),
-                assume_role_enabled = p.assume_role_enabled,
-                session_duration_s = p.session_duration.as_secs(),
-                list_metrics_page_limit = p.list_metrics_page_limit,
-                max_concurrent_calls = p.max_concurrent_calls,
-                connect_timeout_ms = p.connect_timeout.as_millis() as u64,
-                attempt_timeout_ms = p.attempt_timeout.as_millis() as u64,
-                "AWS server settings"
-            ),
-            Err(e) => {
-                tracing::error!(error = %e, "invalid AWS server settings; every request will be refused until they are fixed")
-            }
+/// Logs a policy when it first applies: what the server allows, or why nothing is allowed.
+fn log_policy(policy: &Result<Arc<Policy>, PolicyError>) {
+    match policy {
+        Ok(p) => tracing::info!(
+            allowed = ?p.allowed.iter().map(|a| a.key()).collect::<Vec<_>>(),
+            assume_role_enabled = p.assume_role_enabled,
+            session_duration_s = p.session_duration.as_secs(),
+            list_metrics_page_limit = p.list_metrics_page_limit,
+            max_concurrent_calls = p.max_concurrent_calls,
+            connect_timeout_ms = p.connect_timeout.as_millis() as u64,
+            attempt_timeout_ms = p.attempt_timeout.as_millis() as u64,
+            "AWS server settings"
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "invalid AWS server settings; requests under them are refused until they are fixed")
         }
-        Plugin {
-            policy,
+    }
+}
+
+impl Plugin {
+    /// A plugin started with `environment` (the server settings of its process environment).
+    pub fn new(environment: HashMap<String, String>) -> Self {
+        let plugin = Plugin {
+            environment,
+            last_policy: Mutex::new(None),
             sessions: SessionCache::default(),
             lookups: LookupCache::default(),
-        }
+        };
+        // Say at start what the environment allows, and whether it is malformed.
+        let _ = plugin.policy(&RequestContext::default());
+        plugin
     }
 
-    /// A plugin with the policy of the process environment.
+    /// A plugin with the server settings of the process environment.
     pub fn from_env() -> Self {
-        Plugin::new(Policy::from_lookup(|k| std::env::var(k).ok()))
+        Plugin::new(
+            policy::SETTINGS
+                .iter()
+                .filter_map(|s| Some((s.name.to_string(), std::env::var(s.name).ok()?)))
+                .collect(),
+        )
     }
 
-    /// The policy, or the reason it is unusable.
-    fn policy(&self) -> Result<&Policy, PolicyError> {
-        self.policy.as_ref().map_err(Clone::clone)
+    /// The policy a request is subject to, or why it is unusable. Grafana sends the same
+    /// settings with every request, so the last policy is kept until they change.
+    pub fn policy(&self, ctx: &RequestContext) -> Result<Arc<Policy>, PolicyError> {
+        let server = ServerSettings {
+            grafana_config: &ctx.grafana_config,
+            environment: &self.environment,
+        };
+        let values = server.values();
+        let mut last = self.last_policy.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, policy)) = last.as_ref() {
+            if *seen == values {
+                return policy.clone();
+            }
+        }
+        let policy = server.policy().map(Arc::new);
+        log_policy(&policy);
+        *last = Some((values, policy.clone()));
+        policy
     }
 
     /// Parses the data source settings and applies the policy, before any cache lookup.
-    pub fn settings(&self, ctx: &RequestContext) -> Result<(Settings, &Policy), RequestError> {
+    pub fn settings(&self, ctx: &RequestContext) -> Result<(Settings, Arc<Policy>), RequestError> {
         let ds = ctx.data_source.as_ref().ok_or(RequestError::NoDataSource)?;
-        let policy = self.policy()?;
+        let policy = self.policy(ctx)?;
         let settings = settings::parse(ds)?;
         policy.check(&settings)?;
         Ok((settings, policy))
@@ -121,9 +156,9 @@ impl Plugin {
     pub async fn session(
         &self,
         ctx: &RequestContext,
-    ) -> Result<(Arc<AwsSession>, &Policy), RequestError> {
+    ) -> Result<(Arc<AwsSession>, Arc<Policy>), RequestError> {
         let (settings, policy) = self.settings(ctx)?;
-        Ok((self.sessions.get(&settings, policy).await?, policy))
+        Ok((self.sessions.get(&settings, &policy).await?, policy))
     }
 
     /// The health check of a data source (CheckHealth, and the `check` command).
@@ -177,7 +212,7 @@ impl Plugin {
     ) -> Reply {
         match self.session(ctx).await {
             Ok((session, policy)) => {
-                resources::handle(&self.lookups, &session, policy, method, path, url).await
+                resources::handle(&self.lookups, &session, &policy, method, path, url).await
             }
             Err(e) => {
                 let failure = e.failure();

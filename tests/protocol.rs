@@ -561,3 +561,94 @@ async fn every_error_says_whose_fault_it_is() {
     assert!(a.error.contains("non-allowed auth method"), "{}", a.error);
     assert_eq!((a.status, a.error_source.as_str()), (403, "downstream"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_requests_grafana_config_comes_before_the_environment() {
+    let moto = Moto::start();
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "alice" }],
+        "roles": [{ "name": "reader", "trusted_user": "alice" }]
+    }));
+    // The environment allows keys (Grafana's default) and assuming roles.
+    let plugin = Plugin::start(&[("AWS_AUTH_AllowedAuthProviders", "default,keys,credentials")]);
+    let k = keys(&seeded["users"]["alice"]);
+    let keys_ds = ds("ds-cfg", json_data("keys", &moto.endpoint), &secure(&k));
+
+    // grafanaConfig refuses keys: refused, although the environment allows them.
+    let refusing = with_grafana_config(
+        keys_ds.clone(),
+        &[
+            ("AWS_AUTH_AllowedAuthProviders", "credentials"),
+            ("GF_OTHER", "x"),
+        ],
+    );
+    let resp = plugin.health(refusing.clone()).await;
+    assert_eq!(resp.status, ERROR);
+    assert!(
+        resp.message
+            .contains("trying to use non-allowed auth method keys")
+            && resp.message.contains("Allowed: credentials."),
+        "{}",
+        resp.message
+    );
+    let now = now_ms();
+    let q = data_query(
+        "A",
+        json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60"}),
+        now - 600_000,
+        now,
+    );
+    let r = plugin.query(refusing.clone(), vec![q.clone()]).await;
+    assert_eq!(r.responses["A"].status, 403, "{}", r.responses["A"].error);
+    let (code, _) = plugin.resource(refusing, "namespaces").await;
+    assert_eq!(code, 403);
+
+    // Without grafanaConfig the environment applies, and the same data source works.
+    assert_eq!(plugin.health(keys_ds.clone()).await.status, OK);
+
+    // grafanaConfig allows what the environment does not (ec2_iam_role): the policy lets it
+    // through, and it fails further on, at the instance metadata this machine lacks.
+    let ec2 = with_grafana_config(
+        ds("ds-ec2-cfg", json_data("ec2_iam_role", &moto.endpoint), &[]),
+        &[("AWS_AUTH_AllowedAuthProviders", "ec2_iam_role")],
+    );
+    let resp = plugin.health(ec2).await;
+    assert_eq!(
+        details(&resp)["step"],
+        "resolving credentials",
+        "{}",
+        resp.message
+    );
+
+    // Assume role switched off in grafanaConfig only.
+    let mut jd = json_data("keys", &moto.endpoint);
+    jd["assumeRoleArn"] = seeded["roles"]["reader"]["arn"].clone();
+    let role_ds = ds("ds-role-cfg", jd, &secure(&k));
+    assert_eq!(plugin.health(role_ds.clone()).await.status, OK);
+    let resp = plugin
+        .health(with_grafana_config(
+            role_ds,
+            &[("AWS_AUTH_AssumeRoleEnabled", "false")],
+        ))
+        .await;
+    assert!(
+        resp.message.contains("assume role but it is disabled"),
+        "{}",
+        resp.message
+    );
+
+    // A malformed value in grafanaConfig is named, and the plugin carries on.
+    let resp = plugin
+        .health(with_grafana_config(
+            keys_ds.clone(),
+            &[("AWS_AUTH_SESSION_DURATION", "forever")],
+        ))
+        .await;
+    assert!(
+        resp.message
+            .contains("AWS_AUTH_SESSION_DURATION=\"forever\""),
+        "{}",
+        resp.message
+    );
+    assert_eq!(plugin.health(keys_ds).await.status, OK);
+}

@@ -80,6 +80,7 @@ pub struct QueryArgs {
 fn context(ds: &DataSource) -> RequestContext {
     RequestContext {
         data_source: Some(ds.instance(0)),
+        ..Default::default()
     }
 }
 

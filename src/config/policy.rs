@@ -1,7 +1,12 @@
 //! The server-side policy: what the Grafana server allows data sources to do (grafana.ini's
 //! `[aws]` section) and Stratus's own limits, and the check every request passes before
 //! anything is cached or called.
+//!
+//! Grafana sends the `[aws]` settings in each request's grafanaConfig and, when it starts the
+//! plugin, in its environment; [`ServerSettings`] reads a request's settings the way
+//! grafana-aws-sdk does: grafanaConfig first, the environment for what it does not say.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use thiserror::Error;
@@ -57,6 +62,17 @@ pub const ATTEMPT_TIMEOUT: ServerSetting = ServerSetting {
     name: "GF_PLUGIN_STRATUS_ATTEMPT_TIMEOUT",
     ini: "`stratus_attempt_timeout` in the [plugin.stratus-cloudwatch-datasource] section",
 };
+
+/// Every setting the policy reads.
+pub const SETTINGS: [ServerSetting; 7] = [
+    ALLOWED_AUTH_PROVIDERS,
+    ASSUME_ROLE_ENABLED,
+    SESSION_DURATION,
+    LIST_METRICS_PAGE_LIMIT,
+    MAX_CONCURRENT_CALLS,
+    CONNECT_TIMEOUT,
+    ATTEMPT_TIMEOUT,
+];
 
 /// Grafana's defaults, used when a setting is absent: a plugin Grafana does not forward
 /// settings to gets none of them, and must then behave as Grafana's own data sources do.
@@ -128,6 +144,43 @@ pub enum PolicyError {
     /// Assume role is disabled on the server.
     #[error("Assume Role ARN is set but assuming a role is disabled on this Grafana server (trying to use assume role but it is disabled in grafana config). Clear Assume Role ARN, or ask a Grafana admin to set `assume_role_enabled = true` in the [aws] section of grafana.ini and to list {plugin} in `forward_settings_to_plugins`.", plugin = PLUGIN_ID)]
     AssumeRoleDisabled,
+}
+
+/// The server settings a request is subject to: the request's grafanaConfig over the
+/// environment the plugin was started with.
+#[derive(Debug, Clone, Copy)]
+pub struct ServerSettings<'a> {
+    /// The request's grafanaConfig.
+    pub grafana_config: &'a HashMap<String, String>,
+    /// The plugin's environment (the settings it names only).
+    pub environment: &'a HashMap<String, String>,
+}
+
+fn present<'m>(m: &'m HashMap<String, String>, name: &str) -> Option<&'m str> {
+    m.get(name)
+        .map(String::as_str)
+        .filter(|v| !v.trim().is_empty())
+}
+
+impl<'a> ServerSettings<'a> {
+    /// The value of one setting; blank counts as absent.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        present(self.grafana_config, name).or_else(|| present(self.environment, name))
+    }
+
+    /// The values of every setting the policy reads, in [`SETTINGS`] order: equal values make
+    /// an equal policy.
+    pub fn values(&self) -> Vec<Option<String>> {
+        SETTINGS
+            .iter()
+            .map(|s| self.get(s.name).map(str::to_string))
+            .collect()
+    }
+
+    /// The policy these settings make.
+    pub fn policy(&self) -> Result<Policy, PolicyError> {
+        Policy::from_lookup(|name| self.get(name).map(str::to_string))
+    }
 }
 
 /// Reads one setting: absent or blank means `None`; a value `parse` refuses is an error
@@ -245,7 +298,6 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     fn policy(vars: &[(ServerSetting, &str)]) -> Result<Policy, PolicyError> {
         let map: HashMap<&str, String> =
@@ -318,6 +370,54 @@ mod tests {
             .unwrap()
             .check(&s)
             .is_ok());
+    }
+
+    #[test]
+    fn grafana_config_comes_before_the_environment() {
+        let map = |pairs: &[(ServerSetting, &str)]| -> HashMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.name.to_string(), v.to_string()))
+                .collect()
+        };
+        let config = map(&[(ALLOWED_AUTH_PROVIDERS, "keys"), (SESSION_DURATION, " ")]);
+        let env = map(&[
+            (ALLOWED_AUTH_PROVIDERS, "default,keys"),
+            (SESSION_DURATION, "1h"),
+            (MAX_CONCURRENT_CALLS, "4"),
+        ]);
+        let s = ServerSettings {
+            grafana_config: &config,
+            environment: &env,
+        };
+        let p = s.policy().unwrap();
+        assert_eq!(p.allowed, vec![AuthType::Keys]);
+        // What grafanaConfig leaves out (or blank) comes from the environment.
+        assert_eq!(p.session_duration, Duration::from_secs(3600));
+        assert_eq!(p.max_concurrent_calls, 4);
+        assert_eq!(s.values()[0].as_deref(), Some("keys"));
+        assert_eq!(s.values().len(), SETTINGS.len());
+        let none = HashMap::new();
+        let from_env = ServerSettings {
+            grafana_config: &none,
+            environment: &env,
+        };
+        assert_eq!(
+            from_env.policy().unwrap().allowed,
+            vec![AuthType::Default, AuthType::Keys]
+        );
+        let bad = map(&[(ASSUME_ROLE_ENABLED, "maybe")]);
+        let err = ServerSettings {
+            grafana_config: &bad,
+            environment: &env,
+        }
+        .policy()
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("AWS_AUTH_AssumeRoleEnabled=\"maybe\""),
+            "{err}"
+        );
     }
 
     #[test]

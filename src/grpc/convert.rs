@@ -13,8 +13,10 @@ use crate::resources::Reply;
 
 /// The request context of a PluginContext, taking its data source settings.
 pub fn context(ctx: Option<pluginv2::PluginContext>) -> RequestContext {
-    let data_source =
-        ctx.and_then(|c| c.data_source_instance_settings)
+    let ctx = ctx.unwrap_or_default();
+    RequestContext {
+        data_source: ctx
+            .data_source_instance_settings
             .map(|ds| DataSourceInstance {
                 uid: ds.uid,
                 name: ds.name,
@@ -22,8 +24,9 @@ pub fn context(ctx: Option<pluginv2::PluginContext>) -> RequestContext {
                 last_updated_ms: ds.last_updated_ms,
                 json_data: ds.json_data,
                 secure_json_data: ds.decrypted_secure_json_data,
-            });
-    RequestContext { data_source }
+            }),
+        grafana_config: ctx.grafana_config,
+    }
 }
 
 /// A DataQuery as the plugin's [`Query`]; a query without a time range has an empty one.

@@ -687,3 +687,15 @@ impl Faults {
         );
     }
 }
+
+/// The context with server settings in its grafanaConfig, as current Grafana sends them.
+pub fn with_grafana_config(
+    mut ctx: pluginv2::PluginContext,
+    settings: &[(&str, &str)],
+) -> pluginv2::PluginContext {
+    ctx.grafana_config = settings
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    ctx
+}
