@@ -11,6 +11,7 @@ use http::StatusCode;
 use thiserror::Error;
 
 use crate::aws::session::{AwsSession, SessionCache, SessionError};
+use crate::aws::user_agent;
 use crate::clock;
 use crate::config::policy::{self, Policy, PolicyError, ServerSettings};
 use crate::config::settings::{self, DataSourceInstance, Settings, SettingsError};
@@ -27,6 +28,8 @@ pub struct RequestContext {
     /// The server settings Grafana sends with the request (its grafanaConfig); they come
     /// before the plugin's environment.
     pub grafana_config: HashMap<String, String>,
+    /// The user agent of the Grafana server that sent the request, when it says.
+    pub user_agent: String,
 }
 
 /// Why a request could not reach AWS at all.
@@ -68,6 +71,9 @@ impl RequestError {
         Failure::downstream(status, self.to_string())
     }
 }
+
+/// The variable in which Grafana tells a plugin its version.
+const GRAFANA_VERSION: &str = "GF_VERSION";
 
 /// The policy of the last server settings seen, and those settings' values.
 type LastPolicy = Option<(Vec<Option<String>>, Result<Arc<Policy>, PolicyError>)>;
@@ -113,14 +119,26 @@ impl Plugin {
         plugin
     }
 
-    /// A plugin with the server settings of the process environment.
+    /// A plugin with the server settings and Grafana version of the process environment.
     pub fn from_env() -> Self {
         Plugin::new(
             policy::SETTINGS
                 .iter()
-                .filter_map(|s| Some((s.name.to_string(), std::env::var(s.name).ok()?)))
+                .map(|s| s.name)
+                .chain([GRAFANA_VERSION])
+                .filter_map(|name| Some((name.to_string(), std::env::var(name).ok()?)))
                 .collect(),
         )
+    }
+
+    /// Grafana's version: from the request's user agent, else the one Grafana set in the
+    /// plugin's environment (older Grafana sends no user agent).
+    fn grafana_version<'a>(&'a self, ctx: &'a RequestContext) -> Option<&'a str> {
+        user_agent::grafana_version(&ctx.user_agent).or_else(|| {
+            self.environment
+                .get(GRAFANA_VERSION)
+                .and_then(|v| user_agent::version(v))
+        })
     }
 
     /// The policy a request is subject to, or why it is unusable. Grafana sends the same
@@ -158,7 +176,11 @@ impl Plugin {
         ctx: &RequestContext,
     ) -> Result<(Arc<AwsSession>, Arc<Policy>), RequestError> {
         let (settings, policy) = self.settings(ctx)?;
-        Ok((self.sessions.get(&settings, &policy).await?, policy))
+        let session = self
+            .sessions
+            .get(&settings, &policy, self.grafana_version(ctx))
+            .await?;
+        Ok((session, policy))
     }
 
     /// The health check of a data source (CheckHealth, and the `check` command).

@@ -652,3 +652,61 @@ async fn the_requests_grafana_config_comes_before_the_environment() {
     );
     assert_eq!(plugin.health(keys_ds).await.status, OK);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn aws_sees_stratus_and_grafana_in_the_user_agent() {
+    let moto = Moto::start();
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "alice" }],
+        "roles": [{ "name": "reader", "trusted_user": "alice" }]
+    }));
+    let proxy = Proxy::start(&moto.endpoint);
+    // The rig starts the plugin with GF_VERSION=11.3.0, as Grafana 11.3 would.
+    let plugin = Plugin::start(&[]);
+    let k = keys(&seeded["users"]["alice"]);
+    let mut jd = json_data("keys", &proxy.endpoint);
+    jd["assumeRoleArn"] = seeded["roles"]["reader"]["arn"].clone();
+    let mut ctx = ds("ds-ua", jd, &secure(&k));
+    ctx.user_agent = "Grafana/12.3.1 (linux; amd64)".into();
+    assert_eq!(plugin.health(ctx.clone()).await.status, OK);
+    let now = now_ms();
+    let q = data_query(
+        "A",
+        json!({"namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60"}),
+        now - 600_000,
+        now,
+    );
+    assert_eq!(
+        plugin.query(ctx, vec![q.clone()]).await.responses["A"].error,
+        ""
+    );
+    let stratus = format!(
+        "lib/stratus-cloudwatch-datasource/{}",
+        env!("CARGO_PKG_VERSION")
+    );
+    for action in [
+        "AssumeRole",
+        "GetCallerIdentity",
+        "ListMetrics",
+        "GetMetricData",
+    ] {
+        let agents = proxy.user_agents(action);
+        assert!(!agents.is_empty(), "no {action} call");
+        for ua in agents {
+            assert!(
+                ua.contains(&stratus) && ua.contains("lib/Grafana/12.3.1"),
+                "{action}: {ua}"
+            );
+        }
+    }
+    // Grafana before the user-agent field: its version comes from GF_VERSION.
+    proxy.reset();
+    let old = ds("ds-ua-old", json_data("keys", &proxy.endpoint), &secure(&k));
+    assert_eq!(plugin.query(old, vec![q]).await.responses["A"].error, "");
+    let agents = proxy.user_agents("GetMetricData");
+    assert!(
+        agents[0].contains(&stratus) && agents[0].contains("lib/Grafana/11.3.0"),
+        "{}",
+        agents[0]
+    );
+}

@@ -5,3 +5,4 @@ pub mod credentials;
 pub mod endpoints;
 pub mod failure;
 pub mod session;
+pub mod user_agent;

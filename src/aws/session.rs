@@ -23,6 +23,8 @@ use crate::observability::meters;
 
 use super::credentials::{base_provider, session_name, CredentialLog, Observed};
 use super::endpoints::{self, Endpoints, StsTarget};
+use super::user_agent::{self, Tag};
+use aws_types::sdk_ua_metadata::FrameworkMetadata;
 
 /// What went wrong while setting up a data source's AWS access.
 #[derive(Debug, Error)]
@@ -46,6 +48,7 @@ pub struct AwsSession {
     /// Bounds the GetMetricData calls in flight for this data source.
     pub calls: tokio::sync::Semaphore,
     config: SdkConfig,
+    user_agent: Vec<FrameworkMetadata>,
     sts: aws_sdk_sts::Client,
     cloudwatch: Mutex<HashMap<Region, aws_sdk_cloudwatch::Client>>,
 }
@@ -63,7 +66,8 @@ impl AwsSession {
             .entry(region.clone())
             .or_insert_with(|| {
                 let mut conf = aws_sdk_cloudwatch::config::Builder::from(&self.config)
-                    .region(sdk_region(region));
+                    .region(sdk_region(region))
+                    .interceptor(Tag(self.user_agent.clone()));
                 if let Some(url) = &self.endpoints.cloudwatch {
                     conf = conf.endpoint_url(url);
                 }
@@ -89,17 +93,24 @@ fn sdk_region(region: &Region) -> aws_types::region::Region {
     aws_types::region::Region::new(region.as_str().to_string())
 }
 
-fn base_config(region: &Region, policy: &Policy) -> aws_config::ConfigLoader {
+fn base_config(
+    region: &Region,
+    policy: &Policy,
+    user_agent: &[FrameworkMetadata],
+) -> aws_config::ConfigLoader {
     // Explicit limits, so a black-holed endpoint fails a request rather than hanging it.
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(policy.connect_timeout)
         .read_timeout(policy.attempt_timeout)
         .operation_attempt_timeout(policy.attempt_timeout)
         .build();
-    aws_config::defaults(behavior_version())
-        .region(sdk_region(region))
-        .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
-        .timeout_config(timeouts)
+    user_agent.iter().fold(
+        aws_config::defaults(behavior_version())
+            .region(sdk_region(region))
+            .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
+            .timeout_config(timeouts),
+        |loader, m| loader.framework_metadata(m.clone()),
+    )
 }
 
 async fn resolve_region(settings: &Settings) -> Result<Region, SessionError> {
@@ -123,8 +134,14 @@ fn with_sts_target(
     }
 }
 
-/// Builds the session for a data source configuration.
-pub async fn build(settings: &Settings, policy: &Policy) -> Result<AwsSession, SessionError> {
+/// Builds the session for a data source configuration; its AWS calls name Grafana's
+/// version when known (it changes only when Grafana restarts, and with it the plugin).
+pub async fn build(
+    settings: &Settings,
+    policy: &Policy,
+    grafana_version: Option<&str>,
+) -> Result<AwsSession, SessionError> {
+    let user_agent = user_agent::metadata(grafana_version);
     let region = resolve_region(settings).await?;
     let endpoints = endpoints::plan(settings.endpoint.as_ref(), settings.sts_endpoint.as_ref());
     let provider_config = ProviderConfig::default().with_region(Some(sdk_region(&region)));
@@ -133,10 +150,11 @@ pub async fn build(settings: &Settings, policy: &Policy) -> Result<AwsSession, S
         None => base,
         Some(role) => {
             // The STS config carries no credentials of its own: the base provider signs.
-            let sts_config = with_sts_target(base_config(&region, policy), &endpoints.sts)
-                .credentials_provider(base.clone())
-                .load()
-                .await;
+            let sts_config =
+                with_sts_target(base_config(&region, policy, &user_agent), &endpoints.sts)
+                    .credentials_provider(base.clone())
+                    .load()
+                    .await;
             let mut b = AssumeRoleProvider::builder(role.arn.as_str())
                 .session_name(session_name(&settings.uid))
                 .session_length(policy.session_duration)
@@ -151,7 +169,7 @@ pub async fn build(settings: &Settings, policy: &Policy) -> Result<AwsSession, S
     let observed = Observed::new(provider, credential_log.clone(), settings.auth_type().key());
     // One lazy identity cache shared by every client of this data source: it refreshes before
     // expiry and makes concurrent first requests wait on one load.
-    let config = base_config(&region, policy)
+    let config = base_config(&region, policy, &user_agent)
         .credentials_provider(SharedCredentialsProvider::new(observed))
         .identity_cache(IdentityCache::lazy().build())
         .load()
@@ -170,6 +188,7 @@ pub async fn build(settings: &Settings, policy: &Policy) -> Result<AwsSession, S
         calls: tokio::sync::Semaphore::new(policy.max_concurrent_calls),
         sts: aws_sdk_sts::Client::from_conf(sts_conf.build()),
         config,
+        user_agent,
         cloudwatch: Mutex::new(HashMap::new()),
     })
 }
@@ -225,6 +244,7 @@ impl SessionCache {
         &self,
         settings: &Settings,
         policy: &Policy,
+        grafana_version: Option<&str>,
     ) -> Result<Arc<AwsSession>, SessionError> {
         let fp = fingerprint(settings, policy);
         let cell = {
@@ -245,9 +265,11 @@ impl SessionCache {
             entry.cell.clone()
         };
         meters::global().cache_lookup("sessions", cell.initialized());
-        cell.get_or_try_init(|| async { build(settings, policy).await.map(Arc::new) })
-            .await
-            .cloned()
+        cell.get_or_try_init(|| async {
+            build(settings, policy, grafana_version).await.map(Arc::new)
+        })
+        .await
+        .cloned()
     }
 }
 

@@ -26,6 +26,7 @@ pub fn context(ctx: Option<pluginv2::PluginContext>) -> RequestContext {
                 secure_json_data: ds.decrypted_secure_json_data,
             }),
         grafana_config: ctx.grafana_config,
+        user_agent: ctx.user_agent,
     }
 }
 

@@ -229,6 +229,11 @@ impl Proxy {
         serde_json::from_value(self.get(&format!("/__requests/{action}"))).unwrap()
     }
 
+    /// The User-Agent header of every recorded request of `action`.
+    pub fn user_agents(&self, action: &str) -> Vec<String> {
+        serde_json::from_value(self.get(&format!("/__agents/{action}"))).unwrap()
+    }
+
     pub fn count(&self, action: &str) -> u64 {
         self.counts().get(action).copied().unwrap_or(0)
     }

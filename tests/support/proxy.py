@@ -6,7 +6,8 @@ Prints the listening port on stdout. With --record, every forwarded exchange is 
 as one JSON line: {"action", "request" (the body), "status", "content_type", "body"} (the
 benchmarks record moto's answers this way). `GET /__counts` answers {"Action": count, ...};
 `GET /__requests/ACTION` answers the form fields of each recorded request of that action
-(the last 2,000); `POST /__reset` forgets everything. None of these are forwarded.
+(the last 2,000), `GET /__agents/ACTION` their User-Agent headers; `POST /__reset` forgets
+everything. None of these are forwarded.
 """
 import json
 import sys
@@ -20,6 +21,7 @@ UPSTREAM = urllib.parse.urlparse(sys.argv[1])
 RECORD = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--record" else None
 COUNTS = {}
 REQUESTS = {}
+AGENTS = {}
 LOCK = threading.Lock()
 
 
@@ -57,10 +59,14 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/__requests/"):
             with LOCK:
                 return self.send_json(REQUESTS.get(self.path.rsplit("/", 1)[-1], []))
+        if self.path.startswith("/__agents/"):
+            with LOCK:
+                return self.send_json(AGENTS.get(self.path.rsplit("/", 1)[-1], []))
         if self.path == "/__reset":
             with LOCK:
                 COUNTS.clear()
                 REQUESTS.clear()
+                AGENTS.clear()
             return self.send_json({})
         action = action_of(self.headers, body)
         fields = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
@@ -68,6 +74,8 @@ class Handler(BaseHTTPRequestHandler):
             COUNTS[action] = COUNTS.get(action, 0) + 1
             REQUESTS.setdefault(action, []).append(fields)
             del REQUESTS[action][:-2000]
+            AGENTS.setdefault(action, []).append(self.headers.get("User-Agent", ""))
+            del AGENTS[action][:-2000]
         resp, data = fetch(self, UPSTREAM, body)
         if RECORD:
             exchange = {
