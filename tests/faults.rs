@@ -196,3 +196,94 @@ async fn throttling_is_retried_with_backoff() {
     assert_eq!(r.faults.attempts("GetMetricData"), 2);
     heals(&r).await;
 }
+
+/// Health-checks `ctx` on a plugin with Stratus's default timeouts; returns the answer and how
+/// long it took.
+async fn timed_health(
+    plugin: &Plugin,
+    ctx: grafana_current::pluginv2::PluginContext,
+) -> (grafana_current::pluginv2::CheckHealthResponse, Duration) {
+    let started = Instant::now();
+    let resp = plugin.health(ctx).await;
+    (resp, started.elapsed())
+}
+
+/// The default bound on resolving credentials (GF_PLUGIN_STRATUS_CREDENTIALS_TIMEOUT).
+const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(10);
+
+fn within_the_credentials_timeout(
+    resp: &grafana_current::pluginv2::CheckHealthResponse,
+    took: Duration,
+) {
+    assert_eq!(resp.status, ERROR);
+    assert_eq!(
+        details(resp)["step"],
+        "resolving credentials",
+        "{}",
+        resp.message
+    );
+    assert!(
+        resp.message.contains("did not finish within 10s")
+            && resp.message.contains("did not answer in time"),
+        "{}",
+        resp.message
+    );
+    assert!(
+        took >= CREDENTIALS_TIMEOUT && took < CREDENTIALS_TIMEOUT + Duration::from_secs(4),
+        "{took:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_black_holed_metadata_endpoint_fails_within_the_credentials_timeout() {
+    // A container credentials endpoint (ECS, EKS Pod Identity) that accepts connections and
+    // never answers: the SDK's provider alone would try three times for 5 s each (18 s).
+    let moto = Moto::start();
+    let faults = Faults::start(&moto.endpoint);
+    faults.set("blackhole", None, 0.0);
+    let plugin = Plugin::start(&[(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        &format!("{}/v2/credentials", faults.endpoint),
+    )]);
+    let ctx = ds(
+        "ds-dead-metadata",
+        json_data("default", &moto.endpoint),
+        &[],
+    );
+    let (resp, took) = timed_health(&plugin, ctx).await;
+    within_the_credentials_timeout(&resp, took);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_black_holed_sts_fails_within_the_credentials_timeout() {
+    // AssumeRole against an STS endpoint that never answers: with the default 20 s per attempt
+    // and three attempts, the SDK would hang a dashboard for over a minute.
+    let moto = Moto::start();
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "alice" }],
+        "roles": [{ "name": "reader", "trusted_user": "alice" }]
+    }));
+    let faults = Faults::start(&moto.endpoint);
+    faults.set("blackhole", None, 0.0);
+    let plugin = Plugin::start(&[]);
+    let k = keys(&seeded["users"]["alice"]);
+    let mut jd = json_data("keys", &moto.endpoint);
+    jd["assumeRoleArn"] = seeded["roles"]["reader"]["arn"].clone();
+    jd["stsEndpoint"] = json!(faults.endpoint);
+    let ctx = ds("ds-dead-sts", jd, &secure(&k));
+    let (resp, took) = timed_health(&plugin, ctx.clone()).await;
+    within_the_credentials_timeout(&resp, took);
+    // A query fails the same way, as a gateway timeout, and STS healing heals the data source.
+    let now = now_ms();
+    let q = data_query(
+        "A",
+        json!({ "namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "60" }),
+        now - 600_000,
+        now,
+    );
+    let r = plugin.query(ctx.clone(), vec![q]).await;
+    assert_eq!(r.responses["A"].status, 504, "{}", r.responses["A"].error);
+    faults.set("pass", None, 0.0);
+    let (resp, _) = timed_health(&plugin, ctx).await;
+    assert_eq!(resp.status, OK, "{}", resp.message);
+}

@@ -3,13 +3,14 @@
 //! came from and when they expire.
 
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use aws_config::default_provider::credentials::DefaultCredentialsChain;
 use aws_config::imds::credentials::ImdsCredentialsProvider;
 use aws_config::profile::ProfileFileCredentialsProvider;
 use aws_config::provider_config::ProviderConfig;
 use aws_credential_types::credential_feature::AwsCredentialFeature;
+use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{self, ProvideCredentials, SharedCredentialsProvider};
 use tracing::Instrument;
 
@@ -109,25 +110,30 @@ fn describe_source(creds: &aws_credential_types::Credentials) -> Option<String> 
         .map(|(_, name)| name.to_string())
 }
 
-/// Wraps the real provider to count resolutions and remember expiry and source.
+/// Wraps the real provider to bound how long it may take, count resolutions and remember
+/// expiry and source.
 #[derive(Debug)]
 pub struct Observed {
     inner: SharedCredentialsProvider,
     log: Arc<CredentialLog>,
     auth_mode: &'static str,
+    timeout: Duration,
 }
 
 impl Observed {
-    /// Observes `inner`, writing to `log`; `auth_mode` labels the metrics.
+    /// Observes `inner`, writing to `log`; `auth_mode` labels the metrics; a resolution that
+    /// takes longer than `timeout` fails as timed out.
     pub fn new(
         inner: SharedCredentialsProvider,
         log: Arc<CredentialLog>,
         auth_mode: &'static str,
+        timeout: Duration,
     ) -> Self {
         Observed {
             inner,
             log,
             auth_mode,
+            timeout,
         }
     }
 }
@@ -143,7 +149,10 @@ impl ProvideCredentials for Observed {
             auth_mode = self.auth_mode
         );
         provider::future::ProvideCredentials::new(async move {
-            let result = self.inner.provide_credentials().instrument(span).await;
+            let resolving = self.inner.provide_credentials().instrument(span);
+            let result = tokio::time::timeout(self.timeout, resolving)
+                .await
+                .unwrap_or_else(|_| Err(CredentialsError::provider_timed_out(self.timeout)));
             meters::global().credential_resolution(self.auth_mode, result.is_ok());
             match &result {
                 Ok(creds) => {

@@ -257,6 +257,13 @@ pub fn from_credentials(err: &CredentialsError) -> AwsFailure {
         }
         cur = e.source();
     }
+    if let CredentialsError::ProviderTimedOut(t) = err {
+        return AwsFailure {
+            code: None,
+            message: format!("resolving the credentials did not finish within {}s, the limit (GF_PLUGIN_STRATUS_CREDENTIALS_TIMEOUT)", t.timeout_duration().as_secs_f64()),
+            answer: Err(NoAnswer::TimedOut),
+        };
+    }
     AwsFailure::local(chain(err))
 }
 
@@ -423,6 +430,16 @@ mod tests {
         assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(r.source, crate::query::ErrorSource::Downstream);
         assert!(r.message.starts_with("CloudWatch GetMetricData failed (Throttling): Rate exceeded for [redacted] AWS throttled"), "{}", r.message);
+    }
+
+    #[test]
+    fn a_credentials_timeout_is_a_timeout() {
+        let f = from_credentials(&CredentialsError::provider_timed_out(
+            std::time::Duration::from_secs(10),
+        ));
+        assert_eq!(f.answer, Err(NoAnswer::TimedOut));
+        assert_eq!(f.user_status(), StatusCode::GATEWAY_TIMEOUT);
+        assert!(f.message.contains("within 10s"), "{}", f.message);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use aws_config::identity::IdentityCache;
 use aws_config::meta::region::RegionProviderChain;
@@ -166,12 +167,22 @@ pub async fn build(
         }
     };
     let credential_log = Arc::new(CredentialLog::default());
-    let observed = Observed::new(provider, credential_log.clone(), settings.auth_type().key());
+    let observed = Observed::new(
+        provider,
+        credential_log.clone(),
+        settings.auth_type().key(),
+        policy.credentials_timeout,
+    );
     // One lazy identity cache shared by every client of this data source: it refreshes before
-    // expiry and makes concurrent first requests wait on one load.
+    // expiry and makes concurrent first requests wait on one load. Its own bound on a load
+    // would be over a minute (three 20 s attempts and backoff); it is set just above the
+    // provider's, which fails first with an error that says credentials timed out.
+    let identity_cache = IdentityCache::lazy()
+        .load_timeout(policy.credentials_timeout + Duration::from_secs(2))
+        .build();
     let config = base_config(&region, policy, &user_agent)
         .credentials_provider(SharedCredentialsProvider::new(observed))
-        .identity_cache(IdentityCache::lazy().build())
+        .identity_cache(identity_cache)
         .load()
         .await;
     let mut sts_conf = aws_sdk_sts::config::Builder::from(&config);
@@ -221,7 +232,16 @@ pub fn fingerprint(settings: &Settings, policy: &Policy) -> [u8; 32] {
     field(settings.endpoint.as_ref().map_or("", |e| e.as_str()));
     field(settings.sts_endpoint.as_ref().map_or("", |e| e.as_str()));
     field(settings.default_region.as_ref().map_or("", |r| r.as_str()));
-    field(&policy.session_duration.as_secs().to_string());
+    // The policy's parts a session is built with: a change rebuilds it.
+    for d in [
+        policy.session_duration,
+        policy.connect_timeout,
+        policy.attempt_timeout,
+        policy.credentials_timeout,
+    ] {
+        field(&d.as_millis().to_string());
+    }
+    field(&policy.max_concurrent_calls.to_string());
     h.finalize().into()
 }
 
@@ -277,7 +297,6 @@ impl SessionCache {
 mod tests {
     use super::*;
     use crate::config::settings::for_test;
-    use std::time::Duration;
 
     const KEYS: [(&str, &str); 2] = [("accessKey", "AK"), ("secretKey", "SK")];
 
@@ -341,6 +360,11 @@ mod tests {
             ..Policy::default()
         };
         assert_ne!(fingerprint(&base, &longer), fp);
+        let quicker = Policy {
+            credentials_timeout: Duration::from_secs(3),
+            ..Policy::default()
+        };
+        assert_ne!(fingerprint(&base, &quicker), fp);
         assert_eq!(fingerprint(&base.clone(), &p), fp);
     }
 }

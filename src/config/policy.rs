@@ -63,8 +63,14 @@ pub const ATTEMPT_TIMEOUT: ServerSetting = ServerSetting {
     ini: "`stratus_attempt_timeout` in the [plugin.stratus-cloudwatch-datasource] section",
 };
 
+/// How long resolving a data source's credentials may take.
+pub const CREDENTIALS_TIMEOUT: ServerSetting = ServerSetting {
+    name: "GF_PLUGIN_STRATUS_CREDENTIALS_TIMEOUT",
+    ini: "`stratus_credentials_timeout` in the [plugin.stratus-cloudwatch-datasource] section",
+};
+
 /// Every setting the policy reads.
-pub const SETTINGS: [ServerSetting; 7] = [
+pub const SETTINGS: [ServerSetting; 8] = [
     ALLOWED_AUTH_PROVIDERS,
     ASSUME_ROLE_ENABLED,
     SESSION_DURATION,
@@ -72,6 +78,7 @@ pub const SETTINGS: [ServerSetting; 7] = [
     MAX_CONCURRENT_CALLS,
     CONNECT_TIMEOUT,
     ATTEMPT_TIMEOUT,
+    CREDENTIALS_TIMEOUT,
 ];
 
 /// Grafana's defaults, used when a setting is absent: a plugin Grafana does not forward
@@ -86,6 +93,10 @@ const DEFAULT_MAX_CALLS: usize = 8;
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// One AWS API attempt; retries (3 attempts, backoff) come on top.
 const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Resolving credentials, all attempts together. The SDK would allow its retries in full
+/// (three 20 s attempts and backoff: over a minute); a dashboard must not hang that long on
+/// a dead metadata or STS endpoint, and a healthy one answers in well under a second.
+const DEFAULT_CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What the Grafana server allows, and how hard Stratus may push AWS.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +115,8 @@ pub struct Policy {
     pub connect_timeout: Duration,
     /// Timeout of one AWS API attempt, reading the answer included.
     pub attempt_timeout: Duration,
+    /// Most time resolving credentials may take, retries included.
+    pub credentials_timeout: Duration,
 }
 
 impl Default for Policy {
@@ -116,6 +129,7 @@ impl Default for Policy {
             max_concurrent_calls: DEFAULT_MAX_CALLS,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            credentials_timeout: DEFAULT_CREDENTIALS_TIMEOUT,
         }
     }
 }
@@ -271,6 +285,8 @@ impl Policy {
                 .unwrap_or(d.max_concurrent_calls),
             connect_timeout: read(&lookup, CONNECT_TIMEOUT, timeout)?.unwrap_or(d.connect_timeout),
             attempt_timeout: read(&lookup, ATTEMPT_TIMEOUT, timeout)?.unwrap_or(d.attempt_timeout),
+            credentials_timeout: read(&lookup, CREDENTIALS_TIMEOUT, timeout)?
+                .unwrap_or(d.credentials_timeout),
         })
     }
 
@@ -320,6 +336,7 @@ mod tests {
         assert!(p.assume_role_enabled);
         assert_eq!(p.session_duration, Duration::from_secs(900));
         assert_eq!(p.list_metrics_page_limit, 500);
+        assert_eq!(p.credentials_timeout, Duration::from_secs(10));
         let err = p
             .check(&settings(r#"{"authType":"ec2_iam_role"}"#))
             .unwrap_err();
@@ -446,11 +463,13 @@ mod tests {
         let p = policy(&[
             (MAX_CONCURRENT_CALLS, "3"),
             (ATTEMPT_TIMEOUT, "2s"),
+            (CREDENTIALS_TIMEOUT, "15s"),
             (SESSION_DURATION, "1h"),
         ])
         .unwrap();
         assert_eq!(p.max_concurrent_calls, 3);
         assert_eq!(p.attempt_timeout, Duration::from_secs(2));
+        assert_eq!(p.credentials_timeout, Duration::from_secs(15));
         assert_eq!(p.session_duration, Duration::from_secs(3600));
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde_json::{json, Value};
 
-use crate::aws::failure::{scrub, AwsFailure};
+use crate::aws::failure::{scrub, AwsFailure, NoAnswer};
 use crate::aws::session::AwsSession;
 use crate::clock::rfc3339;
 use crate::config::settings::{Credentials, Settings};
@@ -141,6 +141,9 @@ pub fn hint(
         (Step::CloudWatch, "AccessDenied" | "AccessDeniedException") => {
             "The identity may not read CloudWatch. Attach a policy allowing cloudwatch:ListMetrics and cloudwatch:GetMetricData.".to_string()
         }
+        (Step::Credentials, _) if problem.timed_out => {
+            "An endpoint the credentials come from did not answer in time: the EC2 instance metadata service, a container credentials endpoint, STS (for an Assume Role ARN or a web identity token) or SSO. Check the network path from the Grafana server to it: proxy, firewall, or the instance's metadata hop limit in a container.".to_string()
+        }
         (Step::Credentials, _) => match &settings?.credentials {
             Credentials::Profile(profile) => {
                 let looked: Vec<String> = files
@@ -171,6 +174,8 @@ pub struct Problem {
     pub message: String,
     /// AWS's HTTP status, when it answered.
     pub http_status: Option<u16>,
+    /// Whether the step ran out of time.
+    pub timed_out: bool,
 }
 
 impl Problem {
@@ -180,6 +185,7 @@ impl Problem {
             code: None,
             message,
             http_status: None,
+            timed_out: false,
         }
     }
 }
@@ -190,6 +196,7 @@ impl From<&AwsFailure> for Problem {
             code: f.code.clone(),
             message: f.message.clone(),
             http_status: f.http_status().map(|s| s.as_u16()),
+            timed_out: f.answer == Err(NoAnswer::TimedOut),
         }
     }
 }
@@ -254,6 +261,7 @@ mod tests {
             code: code.map(str::to_string),
             message: message.to_string(),
             http_status: Some(403),
+            timed_out: false,
         }
     }
 
@@ -337,6 +345,20 @@ mod tests {
             "{}",
             o.message
         );
+    }
+
+    #[test]
+    fn a_timeout_while_resolving_credentials_points_at_the_endpoints() {
+        let s = settings(r#"{"authType":"default"}"#);
+        let mut p = aws(None, "did not finish within 10s");
+        p.timed_out = true;
+        let o = failure(Step::Credentials, Some(&s), &p, &FileFacts::default());
+        assert!(
+            o.message.contains("did not answer in time"),
+            "{}",
+            o.message
+        );
+        assert!(!o.message.contains("found no credentials"), "{}", o.message);
     }
 
     #[test]
