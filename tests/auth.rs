@@ -531,3 +531,51 @@ async fn no_region_anywhere_is_a_clear_error() {
         resp.message
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn profile_made_by_aws_login() {
+    // `aws login` writes a profile with login_session and caches the session's temporary
+    // credentials under ~/.aws/login/cache; the SDK uses them while they are valid.
+    let moto = Moto::start();
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "alice" }],
+        "roles": [{ "name": "console", "trusted_user": "alice" }]
+    }));
+    let user = &seeded["users"]["alice"];
+    let arn = user["arn"].as_str().unwrap();
+    let home = home_with(&[(
+        ".aws/config",
+        &format!("[profile signed-in]\nlogin_session = {arn}\nregion = {REGION}\n"),
+    )]);
+    let mut cmd = std::process::Command::new(python());
+    cmd.arg(support("login_cache.py")).args([
+        &moto.endpoint,
+        user["access_key_id"].as_str().unwrap(),
+        user["secret_access_key"].as_str().unwrap(),
+        seeded["roles"]["console"]["arn"].as_str().unwrap(),
+        arn,
+        home.path().join(".aws/login/cache").to_str().unwrap(),
+    ]);
+    let cache = json_script(cmd, &json!(null));
+    let plugin = Plugin::start_with_home(home, &[("AWS_PROFILE", "signed-in")]);
+    let mut jd = json_data("credentials", &moto.endpoint);
+    jd["profile"] = json!("signed-in");
+    for ctx in [
+        ds("ds-login", jd, &[]),
+        ds(
+            "ds-login-default",
+            json_data("default", &moto.endpoint),
+            &[],
+        ),
+    ] {
+        let resp = plugin.health(ctx).await;
+        assert_eq!(resp.status, OK, "{}", resp.message);
+        let d = details(&resp);
+        assert_eq!(d["arn"], cache["arn"], "{d}");
+        assert_eq!(
+            d["credentialsSource"], "aws login session (login_session)",
+            "{d}"
+        );
+        assert_eq!(d["credentialsExpiry"], cache["expires"], "{d}");
+    }
+}

@@ -69,7 +69,7 @@ impl CredentialLog {
 fn describe_source(creds: &aws_credential_types::Credentials) -> Option<String> {
     use AwsCredentialFeature as F;
     let features = creds.get_property::<Vec<AwsCredentialFeature>>()?;
-    let by_specificity: [(&[F], &str); 11] = [
+    let by_specificity: [(&[F], &str); 12] = [
         (
             &[F::CredentialsProcess, F::CredentialsProfileProcess],
             "profile credential_process",
@@ -77,6 +77,10 @@ fn describe_source(creds: &aws_credential_types::Credentials) -> Option<String> 
         (
             &[F::CredentialsSso, F::CredentialsProfileSso],
             "IAM Identity Center (SSO)",
+        ),
+        (
+            &[F::CredentialsLogin, F::CredentialsProfileLogin],
+            "aws login session (login_session)",
         ),
         (
             &[
