@@ -154,3 +154,153 @@ pub async fn execute(
         .flatten()
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::names::Region;
+    use crate::frames::SeriesFrame;
+    use crate::metrics::plan::{plan, TimedQuery};
+    use aws_smithy_runtime_api::client::http::{
+        http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector,
+    };
+    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+    use aws_smithy_types::body::SdkBody;
+    use std::collections::HashMap;
+
+    /// Answers every request with one recorded body.
+    #[derive(Debug)]
+    struct Recording(&'static str);
+
+    impl HttpConnector for Recording {
+        fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+            let ok = 200.try_into().expect("a status");
+            HttpConnectorFuture::ready(Ok(HttpResponse::new(ok, SdkBody::from(self.0))))
+        }
+    }
+
+    /// A recorded answer, deserialized by the SDK as a live one would be, as a page.
+    async fn page_of(recording: &'static str) -> Page {
+        let conf = aws_sdk_cloudwatch::Config::builder()
+            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::v2026_01_12())
+            .region(aws_types::region::Region::new("us-east-1"))
+            .credentials_provider(aws_credential_types::Credentials::new(
+                "AKIATEST", "secret", None, None, "test",
+            ))
+            .http_client(http_client_fn(move |_, _| {
+                SharedHttpConnector::new(Recording(recording))
+            }))
+            .build();
+        let out = aws_sdk_cloudwatch::Client::from_conf(conf)
+            .get_metric_data()
+            .send()
+            .await
+            .expect("the recording deserializes");
+        to_page(&out)
+    }
+
+    const FROM: i64 = 1_610_737_200_000; // 2021-01-15T19:00:00Z
+
+    fn batch(queries: &[(&str, &str)]) -> Batch {
+        let timed = queries
+            .iter()
+            .map(|(r, j)| {
+                let (_, model) = crate::query::classify(j.as_bytes()).unwrap();
+                TimedQuery {
+                    query: super::super::query::parse(r, &model).unwrap(),
+                    from_ms: FROM,
+                    to_ms: FROM + 300_000,
+                }
+            })
+            .collect();
+        let mut p = plan(timed, &Region::parse("us-east-1").unwrap(), FROM + 300_000);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        p.batches.remove(0)
+    }
+
+    fn frames(answer: &Answer) -> Vec<SeriesFrame> {
+        let encoded = answer.as_ref().unwrap_or_else(|f| panic!("{}", f.message));
+        encoded
+            .iter()
+            .map(|f| SeriesFrame::from_arrow(f).unwrap())
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_recorded_moto_answer_becomes_one_frame_per_query() {
+        let page = page_of(include_str!("testdata/get_metric_data_moto.xml")).await;
+        let b = batch(&[
+            (
+                "A",
+                r#"{"id":"a","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-0a1"},"period":"60"}"#,
+            ),
+            (
+                "B",
+                r#"{"id":"b","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-0b2"},"period":"60"}"#,
+            ),
+        ]);
+        let answers: HashMap<String, Answer> = assemble(&b, &[page]).into_iter().collect();
+        for (ref_id, instance, values) in [
+            ("A", "i-0a1", [10.0, 12.5, 11.0]),
+            ("B", "i-0b2", [40.0, 41.5, 39.0]),
+        ] {
+            let f = frames(&answers[ref_id]);
+            assert_eq!(f.len(), 1);
+            assert_eq!(f[0].name, "CPUUtilization Average");
+            assert_eq!(f[0].labels["InstanceId"], instance);
+            assert_eq!(f[0].values, values.map(Some).to_vec());
+            assert_eq!(
+                f[0].times_ns,
+                vec![
+                    FROM * 1_000_000,
+                    (FROM + 60_000) * 1_000_000,
+                    (FROM + 120_000) * 1_000_000
+                ]
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn recorded_pages_with_messages_partial_data_and_failures() {
+        let pages = vec![
+            page_of(include_str!("testdata/get_metric_data_search_page1.xml")).await,
+            page_of(include_str!("testdata/get_metric_data_search_page2.xml")).await,
+        ];
+        assert_eq!(
+            pages[0].results[0].status,
+            Some(aws_sdk_cloudwatch::types::StatusCode::PartialData)
+        );
+        let b = batch(&[
+            (
+                "A",
+                r#"{"id":"a","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":["i-0a1","i-0b2"]},"period":"60","label":"cpu"}"#,
+            ),
+            (
+                "E",
+                r#"{"id":"e","metricEditorMode":1,"expression":"a/0","period":"60"}"#,
+            ),
+            (
+                "F",
+                r#"{"id":"f","namespace":"AWS/EC2","metricName":"CPUUtilization","accountId":"210987654321","period":"60"}"#,
+            ),
+        ]);
+        let answers: HashMap<String, Answer> = assemble(&b, &pages).into_iter().collect();
+        let a = frames(&answers["A"]);
+        assert_eq!(a.len(), 2, "one frame per series across both pages");
+        assert_eq!(a[0].labels["InstanceId"], "i-0a1");
+        assert_eq!(a[0].name, "cpu");
+        assert_eq!(a[0].values, vec![Some(10.0), Some(12.5), Some(11.0)]);
+        assert_eq!(a[1].labels["InstanceId"], "i-0b2");
+        let notices = a[0].meta.as_ref().unwrap()["notices"].to_string();
+        assert!(
+            notices.contains("most metrics") && notices.contains("partial data"),
+            "{notices}"
+        );
+        let e = answers["E"].as_ref().unwrap_err();
+        assert_eq!(e.status, http::StatusCode::BAD_REQUEST);
+        assert!(e.message.contains("ArithmeticError"), "{}", e.message);
+        let f = answers["F"].as_ref().unwrap_err();
+        assert_eq!(f.status, http::StatusCode::FORBIDDEN);
+        assert!(f.message.contains("account 210987654321"), "{}", f.message);
+    }
+}
