@@ -16,7 +16,7 @@ pub const MAX_QUERIES_PER_CALL: usize = 500;
 /// A parsed query with the time range Grafana sent for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimedQuery {
-    /// The query.
+    /// The parsed query.
     pub query: MetricQuery,
     /// Range start, ms since the epoch.
     pub from_ms: i64,
@@ -27,15 +27,15 @@ pub struct TimedQuery {
 /// What one GetMetricData entry asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Spec {
-    /// A single metric.
+    /// Exactly one metric: a builder query with one value per dimension and exact match.
     MetricStat {
-        /// Namespace.
+        /// The namespace.
         namespace: String,
-        /// Metric name.
+        /// The metric.
         metric_name: String,
-        /// Dimensions, one value each.
+        /// Dimensions, one value each, sorted by key.
         dimensions: Vec<(String, String)>,
-        /// Statistic.
+        /// The statistic as CloudWatch names it.
         stat: String,
     },
     /// A metric math, SEARCH or Metrics Insights expression.
@@ -49,7 +49,7 @@ pub struct PlannedQuery {
     pub ref_id: String,
     /// The GetMetricData id.
     pub id: String,
-    /// What to fetch.
+    /// The entry's metric or expression.
     pub spec: Spec,
     /// Period in seconds.
     pub period: i32,

@@ -79,7 +79,7 @@ pub enum Period {
 pub enum RegionSpec {
     /// The data source's default region.
     Default,
-    /// A named region.
+    /// A region the query names (a cross-region panel).
     Named(Region),
 }
 
@@ -88,25 +88,25 @@ pub enum RegionSpec {
 pub enum Mode {
     /// Builder mode: a metric with dimensions.
     Builder {
-        /// Metric namespace.
+        /// The namespace (`AWS/EC2`, or a custom one).
         namespace: String,
-        /// Metric name.
+        /// The metric, e.g. `CPUUtilization`.
         metric_name: String,
         /// Dimension key to values; several values or `*` make a SEARCH.
         dimensions: BTreeMap<String, Vec<String>>,
         /// Whether only metrics with exactly these dimensions match.
         match_exact: bool,
-        /// The statistic.
+        /// The statistic (`statistic`, or the legacy `statistics[0]`; Average when none).
         statistic: Statistic,
     },
     /// Code mode: a metric math or SEARCH expression as written.
     Code {
-        /// The expression.
+        /// The expression; `$__period_auto` is replaced when planning.
         expression: String,
     },
     /// Metrics Insights SQL.
     Insights {
-        /// The SQL.
+        /// The query, sent as written.
         sql: String,
     },
 }
@@ -118,11 +118,11 @@ pub struct MetricQuery {
     pub ref_id: String,
     /// The user's `id` (for math references), if any.
     pub id: Option<String>,
-    /// Region.
+    /// Where the query runs.
     pub region: RegionSpec,
-    /// What to fetch.
+    /// What the query asks CloudWatch, by editor mode.
     pub mode: Mode,
-    /// Period.
+    /// The period, fixed or chosen from the time range.
     pub period: Period,
     /// Label template (`label`, or the legacy `alias` converted).
     pub label: Option<String>,
