@@ -97,6 +97,7 @@ fn log_policy(policy: &Result<Arc<Policy>, PolicyError>) {
             max_concurrent_calls = p.max_concurrent_calls,
             connect_timeout_ms = p.connect_timeout.as_millis() as u64,
             attempt_timeout_ms = p.attempt_timeout.as_millis() as u64,
+            credentials_timeout_ms = p.credentials_timeout.as_millis() as u64,
             "AWS server settings"
         ),
         Err(e) => {
@@ -143,7 +144,7 @@ impl Plugin {
 
     /// The policy a request is subject to, or why it is unusable. Grafana sends the same
     /// settings with every request, so the last policy is kept until they change.
-    pub fn policy(&self, ctx: &RequestContext) -> Result<Arc<Policy>, PolicyError> {
+    fn policy(&self, ctx: &RequestContext) -> Result<Arc<Policy>, PolicyError> {
         let server = ServerSettings {
             grafana_config: &ctx.grafana_config,
             environment: &self.environment,

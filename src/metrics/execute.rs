@@ -158,9 +158,7 @@ pub async fn execute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::names::Region;
-    use crate::frames::SeriesFrame;
-    use crate::metrics::plan::{plan, TimedQuery};
+    use crate::metrics::testing::{batch, frames};
     use aws_smithy_runtime_api::client::http::{
         http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector,
     };
@@ -201,44 +199,23 @@ mod tests {
 
     const FROM: i64 = 1_610_737_200_000; // 2021-01-15T19:00:00Z
 
-    fn batch(queries: &[(&str, &str)]) -> Batch {
-        let timed = queries
-            .iter()
-            .map(|(r, j)| {
-                let (_, model) = crate::query::classify(j.as_bytes()).unwrap();
-                TimedQuery {
-                    query: super::super::query::parse(r, &model).unwrap(),
-                    from_ms: FROM,
-                    to_ms: FROM + 300_000,
-                }
-            })
-            .collect();
-        let mut p = plan(timed, &Region::parse("us-east-1").unwrap(), FROM + 300_000);
-        assert!(p.errors.is_empty(), "{:?}", p.errors);
-        p.batches.remove(0)
-    }
-
-    fn frames(answer: &Answer) -> Vec<SeriesFrame> {
-        let encoded = answer.as_ref().unwrap_or_else(|f| panic!("{}", f.message));
-        encoded
-            .iter()
-            .map(|f| SeriesFrame::from_arrow(f).unwrap())
-            .collect()
-    }
-
     #[tokio::test]
     async fn a_recorded_moto_answer_becomes_one_frame_per_query() {
         let page = page_of(include_str!("testdata/get_metric_data_moto.xml")).await;
-        let b = batch(&[
-            (
-                "A",
-                r#"{"id":"a","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-0a1"},"period":"60"}"#,
-            ),
-            (
-                "B",
-                r#"{"id":"b","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-0b2"},"period":"60"}"#,
-            ),
-        ]);
+        let b = batch(
+            &[
+                (
+                    "A",
+                    r#"{"id":"a","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-0a1"},"period":"60"}"#,
+                ),
+                (
+                    "B",
+                    r#"{"id":"b","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-0b2"},"period":"60"}"#,
+                ),
+            ],
+            FROM,
+            FROM + 300_000,
+        );
         let answers: HashMap<String, Answer> = assemble(&b, &[page]).into_iter().collect();
         for (ref_id, instance, values) in [
             ("A", "i-0a1", [10.0, 12.5, 11.0]),
@@ -270,20 +247,24 @@ mod tests {
             pages[0].results[0].status,
             Some(aws_sdk_cloudwatch::types::StatusCode::PartialData)
         );
-        let b = batch(&[
-            (
-                "A",
-                r#"{"id":"a","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":["i-0a1","i-0b2"]},"period":"60","label":"cpu"}"#,
-            ),
-            (
-                "E",
-                r#"{"id":"e","metricEditorMode":1,"expression":"a/0","period":"60"}"#,
-            ),
-            (
-                "F",
-                r#"{"id":"f","namespace":"AWS/EC2","metricName":"CPUUtilization","accountId":"210987654321","period":"60"}"#,
-            ),
-        ]);
+        let b = batch(
+            &[
+                (
+                    "A",
+                    r#"{"id":"a","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":["i-0a1","i-0b2"]},"period":"60","label":"cpu"}"#,
+                ),
+                (
+                    "E",
+                    r#"{"id":"e","metricEditorMode":1,"expression":"a/0","period":"60"}"#,
+                ),
+                (
+                    "F",
+                    r#"{"id":"f","namespace":"AWS/EC2","metricName":"CPUUtilization","accountId":"210987654321","period":"60"}"#,
+                ),
+            ],
+            FROM,
+            FROM + 300_000,
+        );
         let answers: HashMap<String, Answer> = assemble(&b, &pages).into_iter().collect();
         let a = frames(&answers["A"]);
         assert_eq!(a.len(), 2, "one frame per series across both pages");

@@ -11,6 +11,8 @@ pub mod plan;
 pub mod query;
 pub mod response;
 pub mod search;
+#[cfg(test)]
+mod testing;
 
 use std::time::Duration;
 

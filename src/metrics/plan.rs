@@ -397,7 +397,6 @@ fn split_group(queries: Vec<PlannedQuery>) -> Vec<Vec<PlannedQuery>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::query::parse;
 
     const NOW: i64 = 1_700_000_000_000;
     const HOUR: i64 = 3_600_000;
@@ -447,12 +446,7 @@ mod tests {
     }
 
     fn tq(ref_id: &str, json: &str, from: i64, to: i64) -> TimedQuery {
-        let (_, obj) = crate::query::classify(json.as_bytes()).unwrap();
-        TimedQuery {
-            query: parse(ref_id, &obj).unwrap(),
-            from_ms: from,
-            to_ms: to,
-        }
+        crate::metrics::testing::timed(ref_id, json, from, to)
     }
 
     #[test]

@@ -285,28 +285,13 @@ pub fn assemble(batch: &Batch, pages: &[Page]) -> Vec<(String, Answer)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::names::Region;
-    use crate::metrics::plan::{plan, TimedQuery};
-    use crate::metrics::query::parse;
+    use crate::metrics::testing::{self, frames};
     use crate::query::ErrorSource;
 
     const NOW: i64 = 1_610_740_000_000;
 
     fn batch(queries: &[(&str, &str)]) -> Batch {
-        let tqs = queries
-            .iter()
-            .map(|(r, j)| {
-                let (_, obj) = crate::query::classify(j.as_bytes()).unwrap();
-                TimedQuery {
-                    query: parse(r, &obj).unwrap(),
-                    from_ms: NOW - 3_600_000,
-                    to_ms: NOW,
-                }
-            })
-            .collect();
-        let mut p = plan(tqs, &Region::parse("us-east-1").unwrap(), NOW);
-        assert!(p.errors.is_empty());
-        p.batches.remove(0)
+        testing::batch(queries, NOW - 3_600_000, NOW)
     }
 
     fn series(id: &str, label: &str, status: ResultStatus, ts: &[i64], vs: &[f64]) -> SeriesResult {
@@ -325,15 +310,6 @@ mod tests {
             code: code.into(),
             text: text.into(),
         }
-    }
-
-    fn frames(answer: &Answer) -> Vec<SeriesFrame> {
-        answer
-            .as_ref()
-            .unwrap()
-            .iter()
-            .map(|b| SeriesFrame::from_arrow(b).unwrap())
-            .collect()
     }
 
     #[test]
