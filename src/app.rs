@@ -21,7 +21,7 @@ use crate::query::{self, Answer, Failure, Query, QueryType};
 use crate::resources::{self, cache::LookupCache, Reply};
 
 /// What Grafana says about a request besides its payload.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestContext {
     /// The data source the request is for.
     pub data_source: Option<DataSourceInstance>,
@@ -30,6 +30,19 @@ pub struct RequestContext {
     pub grafana_config: HashMap<String, String>,
     /// The user agent of the Grafana server that sent the request, when it says.
     pub user_agent: String,
+}
+
+impl std::fmt::Debug for RequestContext {
+    // grafanaConfig may carry other plugins' secrets: only its keys are shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut keys: Vec<&String> = self.grafana_config.keys().collect();
+        keys.sort();
+        f.debug_struct("RequestContext")
+            .field("data_source", &self.data_source)
+            .field("grafana_config_keys", &keys)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
 }
 
 /// Why a request could not reach AWS at all.
@@ -242,5 +255,28 @@ impl Plugin {
                 Reply::error(failure.status, &failure.message)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_context_never_shows_secrets_in_debug_output() {
+        let ctx = RequestContext {
+            data_source: Some(DataSourceInstance {
+                secure_json_data: HashMap::from([("secretKey".into(), "CANARY-1".into())]),
+                ..Default::default()
+            }),
+            grafana_config: HashMap::from([("GF_SOME_SECRET".into(), "CANARY-2".into())]),
+            user_agent: "Grafana/12.3.0".into(),
+        };
+        let shown = format!("{ctx:?}");
+        assert!(!shown.contains("CANARY"), "{shown}");
+        assert!(
+            shown.contains("GF_SOME_SECRET") && shown.contains("secretKey"),
+            "{shown}"
+        );
     }
 }
