@@ -247,7 +247,7 @@ fn query_prints_frames_as_a_table_and_json() {
     assert_eq!(out.status.code(), Some(0), "{t}");
     // moto labels a MetricStat series "<metric> <stat>".
     assert!(
-        t.starts_with("A: Hits Sum {label=Hits Sum} (1 points)\n  "),
+        t.starts_with("A: Hits Sum {Series=Hits Sum} (1 points)\n  "),
         "{t}"
     );
     assert!(t.contains("  3\n"), "{t}");

@@ -91,7 +91,14 @@ async fn metric_stat_matches_an_independent_client_for_each_statistic() {
             "{stat}"
         );
         assert_eq!(f.ref_id, "A");
+        // Grafana's label keys exactly: Series and the query's dimensions, nothing else (an
+        // alert rule moved from Grafana's CloudWatch keeps its instances).
+        assert_eq!(
+            f.labels.keys().map(String::as_str).collect::<Vec<_>>(),
+            vec!["Series", "Service"]
+        );
         assert_eq!(f.labels["Service"], "api");
+        assert_eq!(f.labels["Series"], expected[0]["label"].as_str().unwrap());
         assert_eq!(f.meta["custom"]["period"], 60);
         assert!(f.config["links"][0]["url"]
             .as_str()

@@ -17,6 +17,13 @@ pub fn request(user_label: Option<&str>, open_keys: &[String]) -> String {
     label
 }
 
+/// Whether a user label is static, with no dynamic-label placeholder (`${...}`) in it.
+pub fn is_static(label: &str) -> bool {
+    !label
+        .match_indices("${")
+        .any(|(i, _)| label[i + 2..].find('}').is_some_and(|end| end > 0))
+}
+
 /// A series label from AWS split into the display name and the values of the open keys, in
 /// the order [`request`] asked for them.
 pub fn split(label: &str) -> (&str, impl Iterator<Item = &str>) {
@@ -44,6 +51,8 @@ mod tests {
         let (display, values) = split("cpu|&|i-1|&|a");
         assert_eq!(display, "cpu");
         assert_eq!(values.collect::<Vec<_>>(), vec!["i-1", "a"]);
+        assert!(is_static("cpu") && is_static("${}") && is_static("$x {y}"));
+        assert!(!is_static("${LABEL}") && !is_static("cpu ${PROP('Dim.Id')}"));
         let (display, mut values) = split("plain");
         assert_eq!(display, "plain");
         assert_eq!(values.next(), None);

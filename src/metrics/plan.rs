@@ -55,6 +55,8 @@ pub struct PlannedQuery {
     pub period: i32,
     /// The label sent to AWS (the user's label, plus dimension placeholders for a search).
     pub label: Option<String>,
+    /// The series' display name when the user's label is static (no `${...}`).
+    pub display: Option<String>,
     /// Dimension keys the search leaves open: their values come back inside the label, in
     /// this order (see [`labels`]).
     pub label_dimensions: Vec<String>,
@@ -182,6 +184,7 @@ fn builder(
     statistic: &Statistic,
     period: i32,
 ) -> Result<Fetch, QueryError> {
+    // (One statistic: a legacy query with several becomes one GetMetricData entry each.)
     let fixed: BTreeMap<String, String> = dimensions
         .iter()
         .filter_map(|(k, v)| match v.as_slice() {
@@ -232,11 +235,13 @@ fn builder(
     Ok(fetch)
 }
 
+/// The GetMetricData entries of one query (one per statistic of a legacy multi-statistic
+/// query, else one) and the region they run in.
 fn plan_query(
     tq: &TimedQuery,
     default_region: &Region,
     now_ms: i64,
-) -> Result<(Region, PlannedQuery), QueryError> {
+) -> Result<(Region, Vec<PlannedQuery>), QueryError> {
     let q = &tq.query;
     if tq.to_ms <= tq.from_ms {
         return Err(QueryError::new("timeRange", format!("the time range is empty or reversed (from {} to {}); choose a range whose end is after its start", tq.from_ms, tq.to_ms)));
@@ -249,43 +254,58 @@ fn plan_query(
         Period::Auto => auto_period(tq.from_ms, tq.to_ms, now_ms),
         Period::Seconds(s) => s,
     };
-    let fetch = match &q.mode {
+    let fetches = match &q.mode {
         Mode::Builder {
             namespace,
             metric_name,
             dimensions,
             match_exact,
-            statistic,
-        } => builder(
-            q,
-            namespace,
-            metric_name,
-            dimensions,
-            *match_exact,
-            statistic,
-            period,
-        )?,
-        Mode::Code { expression } => Fetch::expression(
+            statistics,
+        } => statistics
+            .iter()
+            .map(|statistic| {
+                builder(
+                    q,
+                    namespace,
+                    metric_name,
+                    dimensions,
+                    *match_exact,
+                    statistic,
+                    period,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Mode::Code { expression } => vec![Fetch::expression(
             expression.replace("$__period_auto", &period.to_string()),
             q.label.clone(),
-        ),
-        Mode::Insights { sql } => Fetch::expression(sql.clone(), q.label.clone()),
+        )],
+        Mode::Insights { sql } => vec![Fetch::expression(sql.clone(), q.label.clone())],
     };
-    Ok((
-        region,
-        PlannedQuery {
+    let id = q.id.clone().unwrap_or_else(|| sanitize_id(&q.ref_id));
+    // A static label names the series as written: CloudWatch would append dimensions to it.
+    let display = q.label.clone().filter(|l| labels::is_static(l));
+    let planned = fetches
+        .into_iter()
+        .enumerate()
+        .map(|(i, fetch)| PlannedQuery {
             ref_id: q.ref_id.clone(),
-            id: q.id.clone().unwrap_or_else(|| sanitize_id(&q.ref_id)),
+            id: if i == 0 {
+                id.clone()
+            } else {
+                format!("{id}_s{}", i + 1)
+            },
             spec: fetch.spec,
             period,
             label: fetch.label,
+            display: display.clone(),
             label_dimensions: fetch.label_dimensions,
             fixed_dimensions: fetch.fixed_dimensions,
             return_data: !q.hide,
             account_id: q.account_id.clone(),
             executed: fetch.executed,
-        },
-    ))
+        })
+        .collect();
+    Ok((region, planned))
 }
 
 /// Plans a request: groups queries by region and time range, keeps every math expression in
@@ -296,28 +316,34 @@ pub fn plan(queries: Vec<TimedQuery>, default_region: &Region, now_ms: i64) -> P
     let mut used_ids: HashMap<(Region, i64, i64), Vec<String>> = HashMap::new();
     for tq in &queries {
         match plan_query(tq, default_region, now_ms) {
-            Ok((region, mut pq)) => {
+            Ok((region, planned)) => {
                 // GetMetricData's EndTime is exclusive: round up so the last minute is included.
                 let end = ceil_to(tq.to_ms, 60_000);
                 let key = (region, tq.from_ms, end);
                 let ids = used_ids.entry(key.clone()).or_default();
-                if ids.contains(&pq.id) {
-                    if tq.query.id.is_some() {
-                        out.errors.push((pq.ref_id.clone(), QueryError {
-                            field: "id",
-                            message: format!("{:?} is used by another query in this panel; ids must be unique", pq.id),
-                        }));
-                        continue;
-                    }
+                if tq.query.id.is_some() && ids.contains(&planned[0].id) {
+                    out.errors.push((
+                        tq.query.ref_id.clone(),
+                        QueryError::new(
+                            "id",
+                            format!(
+                                "{:?} is used by another query in this panel; ids must be unique",
+                                planned[0].id
+                            ),
+                        ),
+                    ));
+                    continue;
+                }
+                for mut pq in planned {
                     let base = pq.id.clone();
                     let mut n = 2;
                     while ids.contains(&pq.id) {
                         pq.id = format!("{base}_{n}");
                         n += 1;
                     }
+                    ids.push(pq.id.clone());
+                    groups.entry(key.clone()).or_default().push(pq);
                 }
-                ids.push(pq.id.clone());
-                groups.entry(key).or_default().push(pq);
             }
             Err(e) => out.errors.push((tq.query.ref_id.clone(), e)),
         }

@@ -59,6 +59,11 @@ impl Statistic {
         None
     }
 
+    /// Average: what a query without a statistic asks for.
+    pub fn average() -> Statistic {
+        Statistic("Average".to_string())
+    }
+
     /// The statistic as CloudWatch names it.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -96,8 +101,8 @@ pub enum Mode {
         dimensions: BTreeMap<String, Vec<String>>,
         /// Whether only metrics with exactly these dimensions match.
         match_exact: bool,
-        /// The statistic (`statistic`, or the legacy `statistics[0]`; Average when none).
-        statistic: Statistic,
+        /// The statistics, at least one: `statistic`, or each of the legacy `statistics`.
+        statistics: Vec<Statistic>,
     },
     /// Code mode: a metric math or SEARCH expression as written.
     Code {
@@ -383,35 +388,56 @@ fn builder(obj: &Map<String, Value>) -> Result<Mode, QueryError> {
     if metric_name.starts_with('$') {
         return Err(QueryError::unexpanded_variable("metricName", &metric_name));
     }
-    let stat_raw = match opt_str(obj, "statistic")? {
-        Some(s) => s,
-        None => match obj.get("statistics") {
-            Some(Value::Array(items)) => match items.first() {
-                Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-                _ => "Average".to_string(),
-            },
-            None | Some(Value::Null) => "Average".to_string(),
-            Some(other) => {
-                return Err(QueryError::new(
-                    "statistics",
-                    format!("must be a list of statistics, got {}", json_type(other)),
-                ))
-            }
-        },
-    };
-    if stat_raw.starts_with('$') {
-        return Err(QueryError::unexpanded_variable("statistic", &stat_raw));
-    }
-    let statistic = Statistic::parse(&stat_raw).ok_or_else(|| {
-        QueryError::new("statistic", format!("{stat_raw:?} is not a CloudWatch statistic; use Average, Sum, Minimum, Maximum, SampleCount, IQM or an extended statistic such as p99, tm90 or PR(10:20)"))
-    })?;
+    let statistics = statistics(obj)?;
     Ok(Mode::Builder {
         namespace,
         metric_name,
         dimensions: parse_dimensions(obj)?,
         match_exact: opt_bool(obj, "matchExact")?.unwrap_or(true),
-        statistic,
+        statistics,
     })
+}
+
+fn one_statistic(field: &'static str, raw: &str) -> Result<Statistic, QueryError> {
+    if raw.starts_with('$') {
+        return Err(QueryError::unexpanded_variable(field, raw));
+    }
+    Statistic::parse(raw).ok_or_else(|| {
+        QueryError::new(field, format!("{raw:?} is not a CloudWatch statistic; use Average, Sum, Minimum, Maximum, SampleCount, IQM or an extended statistic such as p99, tm90 or PR(10:20)"))
+    })
+}
+
+/// `statistic`, else the legacy `statistics` list (each becomes a query of its own, as
+/// Grafana's migration splits such targets), else Average.
+fn statistics(obj: &Map<String, Value>) -> Result<Vec<Statistic>, QueryError> {
+    if let Some(s) = opt_str(obj, "statistic")? {
+        return Ok(vec![one_statistic("statistic", &s)?]);
+    }
+    let listed: Vec<&str> = match obj.get("statistics") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .collect(),
+        Some(other) => {
+            return Err(QueryError::new(
+                "statistics",
+                format!("must be a list of statistics, got {}", json_type(other)),
+            ))
+        }
+    };
+    if listed.is_empty() {
+        return Ok(vec![Statistic::average()]);
+    }
+    let mut out: Vec<Statistic> = Vec::new();
+    for raw in listed {
+        let stat = one_statistic("statistics", raw)?;
+        if !out.contains(&stat) {
+            out.push(stat);
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -450,13 +476,13 @@ mod tests {
                 metric_name,
                 dimensions,
                 match_exact,
-                statistic,
+                statistics,
             } => {
                 assert_eq!(namespace, "AWS/EC2");
                 assert_eq!(metric_name, "CPUUtilization");
                 assert_eq!(dimensions["InstanceId"], vec!["i-1"]);
                 assert!(match_exact);
-                assert_eq!(statistic.as_str(), "Maximum");
+                assert_eq!(statistics, vec![Statistic::parse("Maximum").unwrap()]);
             }
             other => panic!("{other:?}"),
         }
@@ -657,6 +683,37 @@ mod tests {
             "ü".repeat(1000)
         ))
         .is_ok());
+    }
+
+    #[test]
+    fn a_legacy_statistics_list_asks_for_each() {
+        let stats = |json: &str| match p(json).unwrap().mode {
+            Mode::Builder { statistics, .. } => statistics
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            stats(
+                r#"{"namespace":"N","metricName":"M","statistics":["Average","Maximum","Average"]}"#
+            ),
+            vec!["Average", "Maximum"]
+        );
+        // `statistic` wins; none at all is Average.
+        assert_eq!(
+            stats(
+                r#"{"namespace":"N","metricName":"M","statistic":"Sum","statistics":["Maximum"]}"#
+            ),
+            vec!["Sum"]
+        );
+        assert_eq!(
+            stats(r#"{"namespace":"N","metricName":"M","statistics":[]}"#),
+            vec!["Average"]
+        );
+        let err =
+            p(r#"{"namespace":"N","metricName":"M","statistics":["Average","Mean"]}"#).unwrap_err();
+        assert_eq!(err.field, "statistics");
     }
 
     #[test]

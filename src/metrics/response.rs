@@ -175,20 +175,23 @@ fn frame_meta(q: &PlannedQuery, call_notices: &[String], mine: &[&SeriesResult])
     meta
 }
 
-/// One series as a frame: its dimensions (from the query, and from the label for a search) as
-/// labels, the display name, and the console link.
+/// One series as a frame, labelled as Grafana's CloudWatch labels it, so alert rules keep their
+/// instances and `$labels`: `Series` (the series name) and, for a builder query, each of its
+/// dimensions (single values as given, the others from the label's parts). Also the display
+/// name (a static user label as written) and the console link.
 fn series_frame(
     q: &PlannedQuery,
     s: &SeriesResult,
     meta: Value,
     link: Option<&str>,
 ) -> SeriesFrame {
-    let (display, values) = labels::split(&s.label);
+    let (name, values) = labels::split(&s.label);
     let mut frame_labels: BTreeMap<String, String> = q.fixed_dimensions.clone();
     for (key, value) in q.label_dimensions.iter().zip(values) {
         frame_labels.insert(key.clone(), value.to_string());
     }
-    frame_labels.insert("label".to_string(), display.to_string());
+    frame_labels.insert("Series".to_string(), name.to_string());
+    let display = q.display.as_deref().unwrap_or(name);
     let mut config = json!({ "displayNameFromDS": display });
     if let Some(url) = link {
         config["links"] =
@@ -353,7 +356,7 @@ mod tests {
         );
         assert_eq!(f[0].values, vec![Some(1.0), Some(2.0), Some(3.0)]);
         assert_eq!(f[0].labels["InstanceId"], "i-1");
-        assert_eq!(f[0].labels["label"], "label1");
+        assert_eq!(f[0].labels["Series"], "label1");
         let config = f[0].value_config.as_ref().unwrap();
         assert_eq!(config["displayNameFromDS"], "label1");
         assert_eq!(config["links"][0]["title"], "View in CloudWatch console");
@@ -434,6 +437,121 @@ mod tests {
         let f = frames(&out[0].1);
         assert!(f[0].times_ns.is_empty());
         assert_eq!(f[0].meta.as_ref().unwrap()["custom"]["id"], "queryA");
+    }
+
+    #[test]
+    fn labels_are_grafanas_series_and_dimensions() {
+        let b = batch(&[
+            (
+                "A",
+                r#"{"id":"a","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-1"}}"#,
+            ),
+            (
+                "B",
+                r#"{"id":"b","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"*","AutoScalingGroupName":"web"}}"#,
+            ),
+            (
+                "C",
+                r#"{"id":"c","metricEditorMode":1,"expression":"SEARCH('{AWS/EC2,InstanceId} CPUUtilization', 'Average', 300)","dimensions":{"InstanceId":"i-9"}}"#,
+            ),
+            (
+                "D",
+                r#"{"id":"d","metricQueryType":1,"sqlExpression":"SELECT AVG(CPUUtilization) FROM SCHEMA(\"AWS/EC2\", InstanceId) GROUP BY InstanceId"}"#,
+            ),
+            (
+                "E",
+                r#"{"id":"e","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":["i-1","i-2"]},"label":"web cpu"}"#,
+            ),
+        ]);
+        let series =
+            |id: &str, label: &str| series(id, label, ResultStatus::Complete, &[60_000], &[1.0]);
+        let out: BTreeMap<String, Answer> = assemble(
+            &b,
+            &[Page {
+                messages: vec![],
+                results: vec![
+                    series("a", "CPUUtilization"),
+                    series("b", "CPUUtilization|&|i-7"),
+                    series("c", "CPUUtilization i-3"),
+                    series("d", "i-4"),
+                    series("e", "web cpu|&|i-2"),
+                ],
+            }],
+        )
+        .into_iter()
+        .collect();
+        let labels = |r: &str| frames(&out[r])[0].labels.clone();
+        let map = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(
+            labels("A"),
+            map(&[("Series", "CPUUtilization"), ("InstanceId", "i-1")])
+        );
+        assert_eq!(
+            labels("B"),
+            map(&[
+                ("Series", "CPUUtilization"),
+                ("AutoScalingGroupName", "web"),
+                ("InstanceId", "i-7")
+            ])
+        );
+        // Code mode and Metrics Insights: the series name only.
+        assert_eq!(labels("C"), map(&[("Series", "CPUUtilization i-3")]));
+        assert_eq!(labels("D"), map(&[("Series", "i-4")]));
+        // A static label is the display name; the label keys stay Grafana's.
+        let e = &frames(&out["E"])[0];
+        assert_eq!(e.name, "web cpu");
+        assert_eq!(
+            e.labels,
+            map(&[("Series", "web cpu"), ("InstanceId", "i-2")])
+        );
+    }
+
+    #[test]
+    fn a_legacy_query_with_several_statistics_answers_each() {
+        let b = batch(&[(
+            "A",
+            r#"{"namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-1"},"statistics":["Average","Maximum"]}"#,
+        )]);
+        let ids: Vec<&str> = b.queries.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, vec!["queryA", "queryA_s2"]);
+        let stats: Vec<String> = b
+            .queries
+            .iter()
+            .map(|q| match &q.spec {
+                crate::metrics::plan::Spec::MetricStat { stat, .. } => stat.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(stats, vec!["Average", "Maximum"]);
+        let out = assemble(
+            &b,
+            &[Page {
+                messages: vec![],
+                results: vec![
+                    series(
+                        "queryA",
+                        "CPUUtilization Average",
+                        ResultStatus::Complete,
+                        &[60_000],
+                        &[1.0],
+                    ),
+                    series(
+                        "queryA_s2",
+                        "CPUUtilization Maximum",
+                        ResultStatus::Complete,
+                        &[60_000],
+                        &[2.0],
+                    ),
+                ],
+            }],
+        );
+        assert_eq!(out.len(), 2);
+        assert!(out.iter().all(|(r, _)| r == "A"));
     }
 
     #[test]
