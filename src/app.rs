@@ -16,9 +16,9 @@ use crate::clock;
 use crate::config::policy::{self, Policy, PolicyError, ServerSettings};
 use crate::config::settings::{self, DataSourceInstance, Settings, SettingsError};
 use crate::health::{self, Step};
-use crate::metrics;
 use crate::query::{self, Answer, Failure, Query, QueryType};
-use crate::resources::{self, cache::LookupCache, Reply};
+use crate::resources::{self, Lookups, Reply};
+use crate::{metrics, variables};
 
 /// What Grafana says about a request besides its payload.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -96,7 +96,7 @@ pub struct Plugin {
     environment: HashMap<String, String>,
     last_policy: Mutex<LastPolicy>,
     sessions: SessionCache,
-    lookups: LookupCache,
+    lookups: Lookups,
 }
 
 /// Logs a policy when it first applies: what the server allows, or why nothing is allowed.
@@ -126,7 +126,7 @@ impl Plugin {
             environment,
             last_policy: Mutex::new(None),
             sessions: SessionCache::default(),
-            lookups: LookupCache::default(),
+            lookups: Lookups::default(),
         };
         // Say at start what the environment allows, and whether it is malformed.
         let _ = plugin.policy(&RequestContext::default());
@@ -213,8 +213,8 @@ impl Plugin {
         queries: Vec<Query>,
         deadline: Option<Duration>,
     ) -> HashMap<String, Answer> {
-        let session = match self.session(ctx).await {
-            Ok((session, _)) => session,
+        let (session, policy) = match self.session(ctx).await {
+            Ok(found) => found,
             Err(e) => {
                 // The data source cannot be used: every query of this request says why.
                 let failure = e.failure();
@@ -226,15 +226,22 @@ impl Plugin {
         };
         let mut answers = HashMap::new();
         let mut metric_queries = Vec::new();
+        let mut variable_queries = Vec::new();
         for q in queries {
             match query::classify(&q.json) {
                 Ok((QueryType::Metrics, model)) => metric_queries.push((q, model)),
+                Ok((QueryType::Variable, model)) => variable_queries.push((q, model)),
                 Err(e) => {
                     answers.insert(q.ref_id, Err(e.into()));
                 }
             }
         }
-        answers.extend(metrics::run(&session, metric_queries, clock::now_ms(), deadline).await);
+        let (metric_answers, variable_answers) = futures::join!(
+            metrics::run(&session, metric_queries, clock::now_ms(), deadline),
+            variables::run(&self.lookups, &session, &policy, variable_queries),
+        );
+        answers.extend(metric_answers);
+        answers.extend(variable_answers);
         answers
     }
 

@@ -24,3 +24,4 @@ pub mod metrics;
 pub mod observability;
 pub mod query;
 pub mod resources;
+pub mod variables;

@@ -11,8 +11,25 @@ use stratus::observability::{logging, traces};
 /// go-plugin's magic cookie: Grafana sets it when it starts a backend plugin.
 const MAGIC_COOKIE: &str = "grafana_plugin_type";
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// Worker stacks larger than tokio's 2 MiB: a request's future nests the SDK's futures, and
+/// an overflow would end the process (untouched stack costs no memory).
+const WORKER_STACK: usize = 8 << 20;
+
+fn main() -> std::process::ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(WORKER_STACK)
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(e) => {
+            eprintln!("could not start the async runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> std::process::ExitCode {
     // Grafana starts the plugin without arguments; anything else is a person at a shell.
     if std::env::args_os().len() > 1 || std::env::var_os(MAGIC_COOKIE).is_none() {
         let cli = Cli::parse();

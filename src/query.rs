@@ -21,11 +21,38 @@ pub struct Query {
     pub json: Vec<u8>,
 }
 
-/// The features that answer queries; chosen from the query model's `queryMode`.
+/// The features that answer queries; chosen from the query model's `queryMode`, and
+/// `queryType` for template variables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryType {
     /// CloudWatch metrics: builder, code (math, SEARCH) and Metrics Insights.
     Metrics,
+    /// A template variable's options.
+    Variable,
+}
+
+/// Grafana's variable `queryType` names.
+pub const VARIABLE_QUERY_TYPES: [&str; 11] = [
+    "regions",
+    "namespaces",
+    "metrics",
+    "dimensionKeys",
+    "dimensionValues",
+    "ebsVolumeIDs",
+    "ec2InstanceAttributes",
+    "resourceARNs",
+    "statistics",
+    "logGroups",
+    "accounts",
+];
+
+/// Whether a query model is a variable query: a VariableQuery object (`queryType` one of
+/// Grafana's names) or a legacy variable string carried in `query`.
+fn is_variable_query(obj: &Map<String, Value>) -> bool {
+    match obj.get("queryType") {
+        Some(Value::String(t)) => VARIABLE_QUERY_TYPES.contains(&t.as_str()),
+        _ => matches!(obj.get("query"), Some(Value::String(_))) && !obj.contains_key("namespace"),
+    }
 }
 
 /// A query that cannot run, naming the field and the fix.
@@ -108,6 +135,7 @@ pub fn classify(json: &[u8]) -> Result<(QueryType, Map<String, Value>), QueryErr
         ));
     };
     match field::opt_str(&obj, "queryMode")?.as_deref() {
+        None | Some("Metrics") if is_variable_query(&obj) => Ok((QueryType::Variable, obj)),
         None | Some("Metrics") => Ok((QueryType::Metrics, obj)),
         Some(mode) => Err(QueryError::new(
             "queryMode",
@@ -183,6 +211,18 @@ mod tests {
     fn classification() {
         assert_eq!(
             classify(br#"{"namespace":"N"}"#).unwrap().0,
+            QueryType::Metrics
+        );
+        for variable in [
+            &br#"{"queryType":"regions"}"#[..],
+            br#"{"query":"dimension_values(us-east-1,AWS/EC2,CPUUtilization,InstanceId)","refId":"A"}"#,
+        ] {
+            assert_eq!(classify(variable).unwrap().0, QueryType::Variable);
+        }
+        assert_eq!(
+            classify(br#"{"queryType":"timeSeriesQuery","namespace":"N"}"#)
+                .unwrap()
+                .0,
             QueryType::Metrics
         );
         assert_eq!(

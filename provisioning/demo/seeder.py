@@ -1,8 +1,10 @@
 """Seeds the moto AWS emulator for Stratus: the demo stack's seeder and the tests' fixture.
 
     seeder.py seed ENDPOINT < spec.json
-        Creates the IAM users, roles (optionally with an sts:ExternalId trust condition) and
-        metric points a spec names, arms moto's SigV4 checks, prints what it made as JSON.
+        Creates the IAM users (allowed to read CloudWatch and, unless "lookups" is false, what
+        template variables look up), roles (optionally with an sts:ExternalId trust
+        condition), metric points and EC2 instances (with tags) a spec names, arms moto's SigV4
+        checks, prints what it made as JSON.
 
     seeder.py demo ENDPOINT OUT_DIR [--once]
         Creates the demo identities, writes OUT_DIR/demo.env (the variables the provisioning
@@ -53,6 +55,14 @@ CLOUDWATCH_READ = [
     {"Effect": "Allow", "Action": ["monitoring:*", "cloudwatch:*"], "Resource": "*"},
     {"Effect": "Allow", "Action": ["sts:GetCallerIdentity"], "Resource": "*"},
 ]
+# What Grafana's CloudWatch documentation asks for besides CloudWatch: template variables read
+# EC2 and the tagging API, account lookups Observability Access Manager.
+LOOKUPS = [
+    {"Effect": "Allow", "Action": ["ec2:DescribeTags", "ec2:DescribeInstances", "ec2:DescribeRegions"], "Resource": "*"},
+    # AWS names the tagging API's actions "tag:", moto "tagging:".
+    {"Effect": "Allow", "Action": ["tag:GetResources", "tagging:GetResources"], "Resource": "*"},
+    {"Effect": "Allow", "Action": ["oam:ListSinks", "oam:ListAttachedLinks"], "Resource": "*"},
+]
 
 
 def seed(endpoint, spec, arm_auth=True):
@@ -64,6 +74,8 @@ def seed(endpoint, spec, arm_auth=True):
         name = user["name"]
         arn = iam.create_user(UserName=name)["User"]["Arn"]
         statements = list(CLOUDWATCH_READ) if user.get("cloudwatch", True) else []
+        if user.get("lookups", True):
+            statements.extend(LOOKUPS)
         statements.append({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
         iam.put_user_policy(
             UserName=name,
@@ -99,9 +111,26 @@ def seed(endpoint, spec, arm_auth=True):
         out["roles"][role["name"]] = {"arn": arn}
     for metric in spec.get("metrics", []):
         put(client(endpoint, "cloudwatch", metric.get("region", "us-east-1")), metric)
+    out["instances"] = [run_instance(endpoint, i) for i in spec.get("instances", [])]
     if arm_auth:
         post(endpoint, "/moto-api/reset-auth", "0")
     return out
+
+
+def run_instance(endpoint, instance):
+    """Starts an EC2 instance with tags (and the root EBS volume the emulator gives it)."""
+    ec2 = client(endpoint, "ec2", instance.get("region", "us-east-1"))
+    image = ec2.describe_images()["Images"][0]["ImageId"]
+    tags = [{"Key": k, "Value": v} for k, v in sorted(instance.get("tags", {}).items())]
+    started = ec2.run_instances(
+        ImageId=image,
+        MinCount=1,
+        MaxCount=1,
+        InstanceType=instance.get("type", "t3.micro"),
+        TagSpecifications=[{"ResourceType": "instance", "Tags": tags}] if tags else [],
+    )["Instances"][0]
+    volumes = [m["Ebs"]["VolumeId"] for m in started.get("BlockDeviceMappings", []) if "Ebs" in m]
+    return {"id": started["InstanceId"], "region": instance.get("region", "us-east-1"), "volumes": volumes}
 
 
 def put(cw, metric):

@@ -17,8 +17,9 @@ pub enum StsTarget {
 /// The endpoints a data source's clients use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
-    /// CloudWatch endpoint override; `None` is AWS's regional endpoint.
-    pub cloudwatch: Option<String>,
+    /// The override of every service client's endpoint (CloudWatch, EC2, tagging, OAM), as
+    /// Grafana applies `endpoint`; `None` is AWS's regional endpoints.
+    pub service: Option<String>,
     /// Where STS calls go.
     pub sts: StsTarget,
 }
@@ -28,7 +29,7 @@ pub struct Endpoints {
 /// STS only, a `-fips.` URL turns on FIPS for STS, any other URL serves CloudWatch and STS.
 pub fn plan(endpoint: Option<&Endpoint>, sts_endpoint: Option<&Endpoint>) -> Endpoints {
     let sts_only = endpoint.is_some_and(Endpoint::looks_like_sts);
-    let cloudwatch = endpoint
+    let service = endpoint
         .filter(|_| !sts_only)
         .map(|e| e.as_str().to_string());
     let sts = match (sts_endpoint, endpoint) {
@@ -37,7 +38,7 @@ pub fn plan(endpoint: Option<&Endpoint>, sts_endpoint: Option<&Endpoint>) -> End
         (None, Some(e)) => StsTarget::Url(e.as_str().to_string()),
         (None, None) => StsTarget::Default,
     };
-    Endpoints { cloudwatch, sts }
+    Endpoints { service, sts }
 }
 
 #[cfg(test)]
@@ -50,21 +51,21 @@ mod tests {
         assert_eq!(
             plan(None, None),
             Endpoints {
-                cloudwatch: None,
+                service: None,
                 sts: StsTarget::Default
             }
         );
         assert_eq!(
             plan(Some(&e("http://127.0.0.1:5000")), None),
             Endpoints {
-                cloudwatch: Some("http://127.0.0.1:5000".into()),
+                service: Some("http://127.0.0.1:5000".into()),
                 sts: StsTarget::Url("http://127.0.0.1:5000".into())
             }
         );
         assert_eq!(
             plan(Some(&e("https://sts.eu-west-1.amazonaws.com")), None),
             Endpoints {
-                cloudwatch: None,
+                service: None,
                 sts: StsTarget::Url("https://sts.eu-west-1.amazonaws.com".into())
             }
         );
@@ -82,7 +83,7 @@ mod tests {
                 Some(&e("https://vpce-2.sts.us-east-1.vpce.amazonaws.com"))
             ),
             Endpoints {
-                cloudwatch: Some("https://vpce-1.monitoring.us-east-1.vpce.amazonaws.com".into()),
+                service: Some("https://vpce-1.monitoring.us-east-1.vpce.amazonaws.com".into()),
                 sts: StsTarget::Url("https://vpce-2.sts.us-east-1.vpce.amazonaws.com".into())
             }
         );

@@ -51,7 +51,25 @@ pub struct AwsSession {
     config: SdkConfig,
     user_agent: Vec<FrameworkMetadata>,
     sts: aws_sdk_sts::Client,
-    cloudwatch: Mutex<HashMap<Region, aws_sdk_cloudwatch::Client>>,
+    cloudwatch: PerRegion<aws_sdk_cloudwatch::Client>,
+    ec2: PerRegion<aws_sdk_ec2::Client>,
+    tagging: PerRegion<aws_sdk_resourcegroupstagging::Client>,
+    oam: PerRegion<aws_sdk_oam::Client>,
+}
+
+/// One client of a service per region, built on first use.
+#[derive(Debug)]
+struct PerRegion<C>(Mutex<HashMap<Region, C>>);
+
+impl<C: Clone> PerRegion<C> {
+    fn new() -> Self {
+        PerRegion(Mutex::new(HashMap::new()))
+    }
+
+    fn get(&self, region: &Region, build: impl FnOnce() -> C) -> C {
+        let mut clients = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        clients.entry(region.clone()).or_insert_with(build).clone()
+    }
 }
 
 impl AwsSession {
@@ -62,19 +80,43 @@ impl AwsSession {
 
     /// A CloudWatch client for `region`, sharing this session's cached credentials.
     pub fn cloudwatch(&self, region: &Region) -> aws_sdk_cloudwatch::Client {
-        let mut clients = self.cloudwatch.lock().unwrap_or_else(|p| p.into_inner());
-        clients
-            .entry(region.clone())
-            .or_insert_with(|| {
-                let mut conf = aws_sdk_cloudwatch::config::Builder::from(&self.config)
-                    .region(sdk_region(region))
-                    .interceptor(Tag(self.user_agent.clone()));
-                if let Some(url) = &self.endpoints.cloudwatch {
-                    conf = conf.endpoint_url(url);
-                }
-                aws_sdk_cloudwatch::Client::from_conf(conf.build())
-            })
-            .clone()
+        self.cloudwatch.get(region, || {
+            let mut conf = aws_sdk_cloudwatch::config::Builder::from(&self.config)
+                .region(sdk_region(region))
+                .interceptor(Tag(self.user_agent.clone()));
+            conf.set_endpoint_url(self.endpoints.service.clone());
+            aws_sdk_cloudwatch::Client::from_conf(conf.build())
+        })
+    }
+
+    /// An EC2 client for `region` (regions, instances, volumes).
+    pub fn ec2(&self, region: &Region) -> aws_sdk_ec2::Client {
+        self.ec2.get(region, || {
+            let mut conf =
+                aws_sdk_ec2::config::Builder::from(&self.config).region(sdk_region(region));
+            conf.set_endpoint_url(self.endpoints.service.clone());
+            aws_sdk_ec2::Client::from_conf(conf.build())
+        })
+    }
+
+    /// A Resource Groups Tagging API client for `region` (resources by tag).
+    pub fn tagging(&self, region: &Region) -> aws_sdk_resourcegroupstagging::Client {
+        self.tagging.get(region, || {
+            let mut conf = aws_sdk_resourcegroupstagging::config::Builder::from(&self.config)
+                .region(sdk_region(region));
+            conf.set_endpoint_url(self.endpoints.service.clone());
+            aws_sdk_resourcegroupstagging::Client::from_conf(conf.build())
+        })
+    }
+
+    /// An Observability Access Manager client for `region` (linked accounts).
+    pub fn oam(&self, region: &Region) -> aws_sdk_oam::Client {
+        self.oam.get(region, || {
+            let mut conf =
+                aws_sdk_oam::config::Builder::from(&self.config).region(sdk_region(region));
+            conf.set_endpoint_url(self.endpoints.service.clone());
+            aws_sdk_oam::Client::from_conf(conf.build())
+        })
     }
 }
 
@@ -200,7 +242,10 @@ pub async fn build(
         sts: aws_sdk_sts::Client::from_conf(sts_conf.build()),
         config,
         user_agent,
-        cloudwatch: Mutex::new(HashMap::new()),
+        cloudwatch: PerRegion::new(),
+        ec2: PerRegion::new(),
+        tagging: PerRegion::new(),
+        oam: PerRegion::new(),
     })
 }
 

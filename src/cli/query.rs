@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use crate::app::Plugin;
 use crate::clock::{now_ms, parse_rfc3339_ms, rfc3339_ms};
 use crate::config::values::parse_duration;
+use crate::frames::table::{TableFrame, Values};
 use crate::frames::SeriesFrame;
 use crate::query::Query;
 
@@ -75,17 +76,12 @@ pub async fn run(args: &QueryArgs) -> Result<bool, String> {
     let mut answers = Plugin::from_env()
         .query_data(&context(&ds), queries, None)
         .await;
-    let report: Vec<(String, Result<Vec<SeriesFrame>, String>)> = order
+    let report: Vec<(String, Result<Vec<Decoded>, String>)> = order
         .into_iter()
         .filter_map(|ref_id| {
             let answer = answers.remove(&ref_id)?;
             let frames = answer
-                .map(|frames| {
-                    frames
-                        .iter()
-                        .filter_map(|f| SeriesFrame::from_arrow(f).ok())
-                        .collect()
-                })
+                .map(|frames| frames.iter().filter_map(|f| Decoded::of(f)).collect())
                 .map_err(|f| f.message);
             Some((ref_id, frames))
         })
@@ -94,7 +90,7 @@ pub async fn run(args: &QueryArgs) -> Result<bool, String> {
         let v: Vec<Value> = report
             .iter()
             .map(|(ref_id, answer)| match answer {
-                Ok(frames) => json!({ "refId": ref_id, "error": null, "frames": frames.iter().map(frame_json).collect::<Vec<_>>() }),
+                Ok(frames) => json!({ "refId": ref_id, "error": null, "frames": frames.iter().map(Decoded::json).collect::<Vec<_>>() }),
                 Err(e) => json!({ "refId": ref_id, "error": e, "frames": [] }),
             })
             .collect();
@@ -102,12 +98,82 @@ pub async fn run(args: &QueryArgs) -> Result<bool, String> {
     } else {
         for (ref_id, answer) in &report {
             match answer {
-                Ok(frames) => frames.iter().for_each(|f| print!("{}", frame_table(f))),
+                Ok(frames) => frames.iter().for_each(|f| print!("{}", f.text())),
                 Err(e) => println!("{ref_id}: error: {e}"),
             }
         }
     }
     Ok(report.iter().all(|(_, a)| a.is_ok()))
+}
+
+/// A frame of an answer: a time series, or a table (variable values, annotations).
+enum Decoded {
+    Series(SeriesFrame),
+    Table(TableFrame),
+}
+
+impl Decoded {
+    fn of(bytes: &[u8]) -> Option<Decoded> {
+        SeriesFrame::from_arrow(bytes)
+            .map(Decoded::Series)
+            .or_else(|_| TableFrame::from_arrow(bytes).map(Decoded::Table))
+            .ok()
+    }
+
+    fn json(&self) -> Value {
+        match self {
+            Decoded::Series(f) => frame_json(f),
+            Decoded::Table(t) => table_json(t),
+        }
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Decoded::Series(f) => frame_table(f),
+            Decoded::Table(t) => table_text(t),
+        }
+    }
+}
+
+fn cell(values: &Values, row: usize) -> Value {
+    match values {
+        Values::Text(v) => json!(v[row]),
+        Values::Time(v) => json!(v[row].map(rfc3339_ms)),
+    }
+}
+
+/// A table as JSON: one object per row.
+fn table_json(t: &TableFrame) -> Value {
+    let rows: Vec<Value> = (0..t.rows())
+        .map(|r| {
+            Value::Object(
+                t.columns
+                    .iter()
+                    .map(|(name, values)| (name.clone(), cell(values, r)))
+                    .collect(),
+            )
+        })
+        .collect();
+    json!({ "name": t.name, "refId": t.ref_id, "meta": t.meta, "rows": rows })
+}
+
+/// A table as text: a header line with the column names, then one line per row.
+fn table_text(t: &TableFrame) -> String {
+    let names: Vec<&str> = t.columns.iter().map(|(n, _)| n.as_str()).collect();
+    let mut out = format!("{}: {} ({} rows)\n", t.ref_id, names.join(" | "), t.rows());
+    for r in 0..t.rows() {
+        let cells: Vec<String> = t
+            .columns
+            .iter()
+            .map(|(_, v)| match cell(v, r) {
+                Value::String(s) => s,
+                Value::Null => String::new(),
+                other => other.to_string(),
+            })
+            .collect();
+        out.push_str(&format!("  {}\n", cells.join(" | ")));
+    }
+    out
 }
 
 /// A frame as plain JSON.
@@ -173,6 +239,24 @@ mod tests {
         );
         assert_eq!(frame_json(&f)["value"], json!([1.5, null]));
         assert_eq!(frame_json(&f)["time"][0], "1970-01-01T00:00:01Z");
+    }
+
+    #[test]
+    fn tables_print_as_rows() {
+        let t = TableFrame {
+            name: String::new(),
+            ref_id: "V".into(),
+            meta: None,
+            columns: vec![
+                ("text".into(), Values::Text(vec![Some("a".into())])),
+                ("time".into(), Values::Time(vec![Some(1_000)])),
+            ],
+        };
+        assert_eq!(
+            table_text(&t),
+            "V: text | time (1 rows)\n  a | 1970-01-01T00:00:01Z\n"
+        );
+        assert_eq!(table_json(&t)["rows"][0]["text"], "a");
     }
 
     #[test]

@@ -4,5 +4,6 @@
 //! has config, which would merge a multi-dimensional alert into one instance).
 
 pub mod series;
+pub mod table;
 
 pub use series::SeriesFrame;

@@ -182,7 +182,9 @@ pub async fn metered<T, E>(
         otel.kind = "client",
         rpc.service = service
     );
-    let result = call.instrument(span).await;
+    // On the heap: an SDK call's future is large, and a dashboard's lookups nest several of
+    // them under one request on a worker's 2 MiB stack.
+    let result = Box::pin(call.instrument(span)).await;
     drop(in_flight);
     let outcome = match &result {
         Ok(_) => CallOutcome::Ok,

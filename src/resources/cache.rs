@@ -1,5 +1,6 @@
-//! The editor lookup cache: live lookups are reused for a while per data source, and identical
-//! lookups arriving together (panels and variables loading at once) share one ListMetrics walk.
+//! The lookup cache of the editors and template variables: what AWS answered is reused for a
+//! while per data source, and identical lookups arriving together (panels and variables loading
+//! at once) share one AWS call.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,10 +9,51 @@ use std::time::{Duration, Instant};
 use crate::aws::failure::AwsFailure;
 use crate::observability::meters;
 
-use super::request::Lookup;
+use crate::config::names::Region;
 
-/// How long a live lookup is reused before ListMetrics is asked again.
+use super::request::{Filters, Lookup};
+
+/// How long a live lookup is reused before AWS is asked again.
 pub const LOOKUP_TTL: Duration = Duration::from_secs(300);
+
+/// What a cached lookup asked AWS.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Key {
+    /// A ListMetrics walk.
+    Metrics(Lookup),
+    /// The account's regions (EC2 DescribeRegions).
+    Regions,
+    /// One attribute of the EC2 instances matching filters.
+    InstanceAttribute {
+        /// Where.
+        region: Region,
+        /// The attribute path.
+        attribute: String,
+        /// DescribeInstances filters.
+        filters: Filters,
+    },
+    /// The EBS volumes attached to instances.
+    Volumes {
+        /// Where.
+        region: Region,
+        /// The instances.
+        instance_ids: Vec<String>,
+    },
+    /// ARNs of the resources of a type with tags.
+    ResourceArns {
+        /// Where.
+        region: Region,
+        /// The resource type.
+        resource_type: String,
+        /// Tag filters.
+        tags: Filters,
+    },
+    /// The monitoring account and its linked source accounts, as `id` / label pairs.
+    Accounts {
+        /// Where.
+        region: Region,
+    },
+}
 
 /// A live lookup: its values once fetched, shared by every request for it.
 struct Cached {
@@ -19,26 +61,25 @@ struct Cached {
     cell: Arc<tokio::sync::OnceCell<Vec<String>>>,
 }
 
-/// Per-data-source lookup cache, keyed by data source uid and the lookup. Identical lookups
-/// arriving together (panels and variables loading at once) share one ListMetrics walk.
+/// Per-data-source lookup cache, keyed by data source uid and what was asked.
 #[derive(Default)]
 pub struct LookupCache {
-    entries: Mutex<HashMap<(String, Lookup), Cached>>,
+    entries: Mutex<HashMap<(String, Key), Cached>>,
 }
 
 impl LookupCache {
-    /// The values of `lookup` for data source `uid`: cached ones while they are fresh, else
-    /// what `fetch` finds (shared with identical lookups running at the same time).
+    /// The values of `key` for data source `uid`: cached ones while they are fresh, else what
+    /// `fetch` finds (shared with identical lookups running at the same time).
     pub async fn get_or_fetch<F>(
         &self,
         uid: &str,
-        lookup: &Lookup,
+        key: &Key,
         fetch: F,
     ) -> Result<Vec<String>, AwsFailure>
     where
         F: std::future::Future<Output = Result<Vec<String>, AwsFailure>>,
     {
-        let id = (uid.to_string(), lookup.clone());
+        let id = (uid.to_string(), key.clone());
         let cell = {
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             entries.retain(|_, c| c.at.elapsed() < LOOKUP_TTL);
@@ -55,7 +96,7 @@ impl LookupCache {
         let result = cell
             .get_or_try_init(|| {
                 fetched = true;
-                fetch
+                Box::pin(fetch)
             })
             .await
             .cloned();
@@ -80,14 +121,14 @@ mod tests {
     use crate::resources::request::Collect;
     use std::sync::atomic::{AtomicU32, Ordering};
 
-    fn key(namespace: &str) -> Lookup {
-        Lookup {
+    fn key(namespace: &str) -> Key {
+        Key::Metrics(Lookup {
             region: None,
             namespace: namespace.into(),
             metric_name: None,
             filters: vec![],
             collect: Collect::MetricNames,
-        }
+        })
     }
 
     async fn counted(

@@ -4,20 +4,25 @@
 
 pub mod cache;
 pub mod catalogue;
+pub mod ec2;
 pub mod lookups;
 pub mod request;
+pub mod tagging;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Mutex;
 
 use http::StatusCode;
 use serde_json::{json, Value};
 
+use crate::aws::failure::AwsFailure;
 use crate::aws::session::AwsSession;
+use crate::config::names::Region;
 use crate::config::policy::Policy;
 
-use cache::LookupCache;
+use cache::{Key, LookupCache};
 use catalogue::catalogue;
-use request::{Collect, Lookup, RequestError, Route};
+use request::{Collect, Filters, Lookup, RequestError, Route};
 
 /// A resource answer: an HTTP status and a JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,18 +56,6 @@ fn values_json(values: impl IntoIterator<Item = String>) -> Value {
     Value::Array(values.into_iter().map(|v| json!({ "value": v })).collect())
 }
 
-fn regions(session: &AwsSession) -> Value {
-    let mut regions: BTreeSet<String> = catalogue().regions.iter().cloned().collect();
-    regions.insert(session.default_region.as_str().to_string());
-    values_json(std::iter::once("default".to_string()).chain(regions))
-}
-
-fn namespaces(session: &AwsSession) -> Value {
-    let mut all: BTreeSet<String> = catalogue().namespaces.keys().cloned().collect();
-    all.extend(session.settings.custom_metrics_namespaces.iter().cloned());
-    values_json(all)
-}
-
 /// What the catalogue knows of a lookup, when it is an AWS namespace's metrics or keys.
 fn from_catalogue(lookup: &Lookup) -> Option<Vec<String>> {
     let builtin = catalogue().namespaces.get(&lookup.namespace)?;
@@ -73,50 +66,156 @@ fn from_catalogue(lookup: &Lookup) -> Option<Vec<String>> {
     }
 }
 
-async fn lookup(
-    cache: &LookupCache,
-    session: &AwsSession,
-    policy: &Policy,
-    lookup: Lookup,
-) -> Reply {
-    if let Some(values) = from_catalogue(&lookup) {
-        return Reply::ok(&values_json(values));
+/// The lookups of editors and template variables, answered from the catalogue where it knows
+/// and from AWS otherwise, cached per data source.
+#[derive(Default)]
+pub struct Lookups {
+    cache: LookupCache,
+    /// Data sources already told that DescribeRegions is denied.
+    regions_denied: Mutex<HashSet<String>>,
+}
+
+impl Lookups {
+    /// The account's regions (DescribeRegions) with the built-in list, sorted. When EC2 refuses
+    /// to list them, the built-in list, and the log says so once per data source.
+    pub async fn regions(&self, session: &AwsSession) -> Vec<String> {
+        let uid = &session.settings.uid;
+        let mut all: BTreeSet<String> = catalogue().regions.iter().cloned().collect();
+        all.insert(session.default_region.as_str().to_string());
+        match self
+            .cache
+            .get_or_fetch(uid, &Key::Regions, ec2::describe_regions(session))
+            .await
+        {
+            Ok(found) => all.extend(found),
+            Err(f) => {
+                let first = self
+                    .regions_denied
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(uid.clone());
+                if first {
+                    tracing::warn!(data_source = %uid, code = ?f.code, "EC2 DescribeRegions failed; listing the built-in regions instead (allow ec2:DescribeRegions to list the account's own)");
+                }
+            }
+        }
+        all.into_iter().collect()
     }
-    let region = lookup
-        .region
-        .clone()
-        .unwrap_or_else(|| session.default_region.clone());
-    // Keyed by the region it runs in, so "default" and the default region's name share.
-    let lookup = Lookup {
-        region: Some(region.clone()),
-        ..lookup
-    };
-    let found = cache
-        .get_or_fetch(
-            &session.settings.uid,
-            &lookup,
-            lookups::list_metrics(session, policy.list_metrics_page_limit, &region, &lookup),
-        )
-        .await;
-    match found {
-        Ok(values) => {
-            // Keys already filtered on are not offered again.
-            let values = values.into_iter().filter(|v| {
+
+    /// AWS's namespaces and the data source's custom ones, sorted.
+    pub fn namespaces(session: &AwsSession) -> Vec<String> {
+        let mut all: BTreeSet<String> = catalogue().namespaces.keys().cloned().collect();
+        all.extend(session.settings.custom_metrics_namespaces.iter().cloned());
+        all.into_iter().collect()
+    }
+
+    /// Metric names, dimension keys or values: the catalogue's for AWS's namespaces, else a
+    /// ListMetrics walk (at most the policy's page limit), cached.
+    pub async fn metrics(
+        &self,
+        session: &AwsSession,
+        policy: &Policy,
+        lookup: Lookup,
+    ) -> Result<Vec<String>, AwsFailure> {
+        if let Some(values) = from_catalogue(&lookup) {
+            return Ok(values);
+        }
+        let region = lookup
+            .region
+            .clone()
+            .unwrap_or_else(|| session.default_region.clone());
+        // Keyed by the region it runs in, so "default" and the default region's name share.
+        let lookup = Lookup {
+            region: Some(region.clone()),
+            ..lookup
+        };
+        let values = self
+            .cache
+            .get_or_fetch(
+                &session.settings.uid,
+                &Key::Metrics(lookup.clone()),
+                lookups::list_metrics(session, policy.list_metrics_page_limit, &region, &lookup),
+            )
+            .await?;
+        // Keys already filtered on are not offered again.
+        Ok(values
+            .into_iter()
+            .filter(|v| {
                 lookup.collect != Collect::DimensionKeys
                     || !lookup.filters.iter().any(|(k, _)| k == v)
-            });
-            Reply::ok(&values_json(values))
-        }
-        Err(f) => {
-            let failure = f.report("CloudWatch ListMetrics", &session.settings);
-            Reply::error(failure.status, &failure.message)
-        }
+            })
+            .collect())
+    }
+
+    /// An attribute of the EC2 instances matching `filters`, cached.
+    pub async fn instance_attribute(
+        &self,
+        session: &AwsSession,
+        region: &Region,
+        attribute: &str,
+        reader: ec2::Attribute<'_>,
+        filters: &Filters,
+    ) -> Result<Vec<String>, AwsFailure> {
+        let key = Key::InstanceAttribute {
+            region: region.clone(),
+            attribute: attribute.to_string(),
+            filters: filters.clone(),
+        };
+        self.cache
+            .get_or_fetch(
+                &session.settings.uid,
+                &key,
+                ec2::instance_attribute(session, region, reader, filters),
+            )
+            .await
+    }
+
+    /// The EBS volumes of instances, cached.
+    pub async fn volumes(
+        &self,
+        session: &AwsSession,
+        region: &Region,
+        instance_ids: &[String],
+    ) -> Result<Vec<String>, AwsFailure> {
+        let key = Key::Volumes {
+            region: region.clone(),
+            instance_ids: instance_ids.to_vec(),
+        };
+        self.cache
+            .get_or_fetch(
+                &session.settings.uid,
+                &key,
+                ec2::volumes(session, region, instance_ids),
+            )
+            .await
+    }
+
+    /// ARNs of the resources of a type with tags, cached.
+    pub async fn resource_arns(
+        &self,
+        session: &AwsSession,
+        region: &Region,
+        resource_type: &str,
+        tags: &Filters,
+    ) -> Result<Vec<String>, AwsFailure> {
+        let key = Key::ResourceArns {
+            region: region.clone(),
+            resource_type: resource_type.to_string(),
+            tags: tags.clone(),
+        };
+        self.cache
+            .get_or_fetch(
+                &session.settings.uid,
+                &key,
+                tagging::resource_arns(session, region, resource_type, tags),
+            )
+            .await
     }
 }
 
 /// Answers one CallResource request for a data source whose policy check passed.
 pub async fn handle(
-    cache: &LookupCache,
+    lookups: &Lookups,
     session: &AwsSession,
     policy: &Policy,
     method: &str,
@@ -124,9 +223,20 @@ pub async fn handle(
     url: &str,
 ) -> Reply {
     match request::parse(method, path, url) {
-        Ok(Route::Regions) => Reply::ok(&regions(session)),
-        Ok(Route::Namespaces) => Reply::ok(&namespaces(session)),
-        Ok(Route::Lookup(l)) => lookup(cache, session, policy, l).await,
+        Ok(Route::Regions) => {
+            let regions = lookups.regions(session).await;
+            Reply::ok(&values_json(
+                std::iter::once("default".to_string()).chain(regions),
+            ))
+        }
+        Ok(Route::Namespaces) => Reply::ok(&values_json(Lookups::namespaces(session))),
+        Ok(Route::Lookup(l)) => match lookups.metrics(session, policy, l).await {
+            Ok(values) => Reply::ok(&values_json(values)),
+            Err(f) => {
+                let failure = f.report("CloudWatch ListMetrics", &session.settings);
+                Reply::error(failure.status, &failure.message)
+            }
+        },
         Err(RequestError::MethodNotAllowed(m)) => Reply::error(
             StatusCode::METHOD_NOT_ALLOWED,
             &format!("method {m} is not allowed; resources are read with GET"),

@@ -25,6 +25,9 @@ pub enum Collect {
 /// A dimension filter: the key, and one value or any value.
 pub type DimensionFilter = (String, Option<String>);
 
+/// Filters by key with the values each may have; no values means any value.
+pub type Filters = std::collections::BTreeMap<String, Vec<String>>;
+
 /// A lookup of metrics, dimension keys or dimension values in a namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Lookup {

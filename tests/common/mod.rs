@@ -704,3 +704,43 @@ pub fn with_grafana_config(
         .collect();
     ctx
 }
+
+/// A variable's options from its answer frame: (text, value) rows, decoded with arrow-rs.
+pub fn variable_options(bytes: &[u8]) -> Vec<(String, String)> {
+    use arrow::array::{Array, StringArray};
+    let reader =
+        arrow::ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes.to_vec()), None)
+            .unwrap();
+    let schema = reader.schema();
+    assert_eq!(schema.field(0).name(), "text");
+    assert_eq!(schema.field(1).name(), "value");
+    let mut rows = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let text = batch
+            .column(0)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap();
+        let value = batch
+            .column(1)
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap();
+        rows.extend(
+            (0..text.len()).map(|i| (text.value(i).to_string(), value.value(i).to_string())),
+        );
+    }
+    rows
+}
+
+/// Runs tests/support/lookup.py: boto3's answers to the questions variables ask.
+pub fn boto3_lookups(endpoint: &str, user: &Value, questions: &Value) -> Vec<Vec<String>> {
+    let mut cmd = Command::new(python());
+    cmd.arg(support("lookup.py")).args([
+        endpoint,
+        user["access_key_id"].as_str().unwrap(),
+        user["secret_access_key"].as_str().unwrap(),
+    ]);
+    serde_json::from_value(json_script(cmd, questions)).unwrap()
+}

@@ -1,0 +1,222 @@
+//! Template variables: Grafana's variable queries in every stored form, answered through
+//! QueryData with one frame of `text` and `value` per query (distinct values, sorted), from the
+//! same lookups, cache, session and policy as the editors.
+
+pub mod legacy;
+pub mod query;
+
+use http::StatusCode;
+use serde_json::{Map, Value};
+
+use crate::aws::session::AwsSession;
+use crate::config::names::Region;
+use crate::config::policy::Policy;
+use crate::frames::table::{TableFrame, Values};
+use crate::query::{Answer, Failure, Query};
+use crate::resources::ec2;
+use crate::resources::request::{Collect, Lookup};
+use crate::resources::Lookups;
+
+use query::{RegionChoice, VariableQuery};
+
+/// CloudWatch's standard statistics, as Grafana's `statistics()` lists them.
+const STATISTICS: [&str; 5] = ["Average", "Maximum", "Minimum", "Sum", "SampleCount"];
+
+/// One option of a variable: what is shown and what is used.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Choice {
+    /// Shown in the variable's drop-down.
+    pub text: String,
+    /// Put into queries.
+    pub value: String,
+}
+
+impl Choice {
+    fn same(v: String) -> Choice {
+        Choice {
+            text: v.clone(),
+            value: v,
+        }
+    }
+}
+
+/// The frame Grafana turns into variable options.
+pub fn frame(ref_id: &str, mut choices: Vec<Choice>) -> TableFrame {
+    choices.sort();
+    choices.dedup_by(|a, b| a.value == b.value);
+    let (text, value): (Vec<Option<String>>, Vec<Option<String>>) = choices
+        .into_iter()
+        .map(|c| (Some(c.text), Some(c.value)))
+        .unzip();
+    TableFrame {
+        name: String::new(),
+        ref_id: ref_id.to_string(),
+        meta: None,
+        columns: vec![
+            ("text".into(), Values::Text(text)),
+            ("value".into(), Values::Text(value)),
+        ],
+    }
+}
+
+fn region_of(session: &AwsSession, choice: &RegionChoice) -> Region {
+    match choice {
+        RegionChoice::Default => session.default_region.clone(),
+        RegionChoice::Named(r) => r.clone(),
+    }
+}
+
+/// A ListMetrics-style lookup's filters: one value, or any.
+fn metric_filters(filters: &query::Filters) -> Vec<(String, Option<String>)> {
+    filters
+        .iter()
+        .map(|(k, v)| match v.as_slice() {
+            [one] => (k.clone(), Some(one.clone())),
+            _ => (k.clone(), None),
+        })
+        .collect()
+}
+
+/// The choices of one variable query.
+async fn choices(
+    lookups: &Lookups,
+    session: &AwsSession,
+    policy: &Policy,
+    vq: VariableQuery,
+) -> Result<Vec<Choice>, Failure> {
+    let aws = |operation: &'static str| {
+        move |f: crate::aws::failure::AwsFailure| f.report(operation, &session.settings)
+    };
+    let same = |values: Vec<String>| values.into_iter().map(Choice::same).collect();
+    Ok(match vq {
+        VariableQuery::Regions => same(lookups.regions(session).await),
+        VariableQuery::Namespaces => same(Lookups::namespaces(session)),
+        VariableQuery::Statistics => same(STATISTICS.iter().map(|s| s.to_string()).collect()),
+        VariableQuery::Metrics { region, namespace, .. } => {
+            let lookup = Lookup {
+                region: Some(region_of(session, &region)),
+                namespace,
+                metric_name: None,
+                filters: Vec::new(),
+                collect: Collect::MetricNames,
+            };
+            same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
+        }
+        VariableQuery::DimensionKeys { region, namespace, metric_name, filters, .. } => {
+            let lookup = Lookup {
+                region: Some(region_of(session, &region)),
+                namespace,
+                metric_name,
+                filters: metric_filters(&filters),
+                collect: Collect::DimensionKeys,
+            };
+            same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
+        }
+        VariableQuery::DimensionValues { region, namespace, metric_name, key, filters, .. } => {
+            let lookup = Lookup {
+                region: Some(region_of(session, &region)),
+                namespace,
+                metric_name,
+                filters: metric_filters(&filters),
+                collect: Collect::DimensionValues(key),
+            };
+            same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
+        }
+        VariableQuery::EbsVolumeIds { region, instance_ids } => same(
+            lookups
+                .volumes(session, &region_of(session, &region), &instance_ids)
+                .await
+                .map_err(aws("EC2 DescribeInstances"))?,
+        ),
+        VariableQuery::Ec2InstanceAttributes { region, attribute, filters } => {
+            let reader = ec2::attribute(&attribute).ok_or_else(|| {
+                Failure::downstream(StatusCode::BAD_REQUEST, format!("{attribute:?} is not an EC2 instance attribute"))
+            })?;
+            same(
+                lookups
+                    .instance_attribute(session, &region_of(session, &region), &attribute, reader, &filters)
+                    .await
+                    .map_err(aws("EC2 DescribeInstances"))?,
+            )
+        }
+        VariableQuery::ResourceArns { region, resource_type, tags } => same(
+            lookups
+                .resource_arns(session, &region_of(session, &region), &resource_type, &tags)
+                .await
+                .map_err(aws("Tagging GetResources"))?,
+        ),
+        VariableQuery::LogGroups { .. } => {
+            return Err(Failure::downstream(
+                StatusCode::BAD_REQUEST,
+                "Query field `queryType`: log group variables need CloudWatch Logs, which Stratus does not query yet",
+            ))
+        }
+        VariableQuery::Accounts { .. } => {
+            return Err(Failure::downstream(
+                StatusCode::BAD_REQUEST,
+                "Query field `queryType`: account variables are not answered yet",
+            ))
+        }
+    })
+}
+
+/// Answers a request's variable queries (their models already parsed), each on its own.
+pub async fn run(
+    lookups: &Lookups,
+    session: &AwsSession,
+    policy: &Policy,
+    queries: Vec<(Query, Map<String, Value>)>,
+) -> Vec<(String, Answer)> {
+    // Boxed: a lookup's future holds whole SDK calls, too big for a worker's stack when a
+    // dashboard's variables run together.
+    let answers = queries.into_iter().map(|(q, model)| {
+        Box::pin(async move {
+            let answer = match query::parse(&model) {
+                Ok(vq) => choices(lookups, session, policy, vq).await.and_then(|c| {
+                    frame(&q.ref_id, c)
+                        .to_arrow()
+                        .map(|bytes| vec![bytes])
+                        .map_err(|e| {
+                            Failure::plugin(format!(
+                                "Could not encode the values of {}: {e}",
+                                q.ref_id
+                            ))
+                        })
+                }),
+                Err(e) => Err(e.into()),
+            };
+            (q.ref_id, answer)
+        })
+    });
+    futures::future::join_all(answers).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn choices_are_distinct_and_sorted() {
+        let f = frame(
+            "V",
+            vec![
+                Choice::same("b".into()),
+                Choice::same("a".into()),
+                Choice::same("b".into()),
+            ],
+        );
+        assert_eq!(
+            f.columns,
+            vec![
+                (
+                    "text".to_string(),
+                    Values::Text(vec![Some("a".into()), Some("b".into())])
+                ),
+                (
+                    "value".to_string(),
+                    Values::Text(vec![Some("a".into()), Some("b".into())])
+                ),
+            ]
+        );
+    }
+}
