@@ -18,7 +18,7 @@ use crate::config::settings::{self, DataSourceInstance, Settings, SettingsError}
 use crate::health::{self, Step};
 use crate::query::{self, Answer, Failure, Query, QueryType};
 use crate::resources::{self, Lookups, Reply};
-use crate::{metrics, variables};
+use crate::{annotations, metrics, variables};
 
 /// What Grafana says about a request besides its payload.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -227,21 +227,25 @@ impl Plugin {
         let mut answers = HashMap::new();
         let mut metric_queries = Vec::new();
         let mut variable_queries = Vec::new();
+        let mut annotation_queries = Vec::new();
         for q in queries {
             match query::classify(&q.json) {
                 Ok((QueryType::Metrics, model)) => metric_queries.push((q, model)),
                 Ok((QueryType::Variable, model)) => variable_queries.push((q, model)),
+                Ok((QueryType::Annotations, model)) => annotation_queries.push((q, model)),
                 Err(e) => {
                     answers.insert(q.ref_id, Err(e.into()));
                 }
             }
         }
-        let (metric_answers, variable_answers) = futures::join!(
+        let (metric_answers, variable_answers, annotation_answers) = futures::join!(
             metrics::run(&session, metric_queries, clock::now_ms(), deadline),
             variables::run(&self.lookups, &session, &policy, variable_queries),
+            annotations::run(&session, annotation_queries),
         );
         answers.extend(metric_answers);
         answers.extend(variable_answers);
+        answers.extend(annotation_answers);
         answers
     }
 

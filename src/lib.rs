@@ -12,6 +12,7 @@
 //! building are pure; AWS calls live in `aws::session`, `metrics::execute`,
 //! `resources::lookups` and `health::probe`, gRPC in `grpc`.
 
+pub mod annotations;
 pub mod app;
 pub mod aws;
 pub mod cli;

@@ -29,6 +29,8 @@ pub enum QueryType {
     Metrics,
     /// A template variable's options.
     Variable,
+    /// Alarm history as annotations.
+    Annotations,
 }
 
 /// Grafana's variable `queryType` names.
@@ -137,9 +139,10 @@ pub fn classify(json: &[u8]) -> Result<(QueryType, Map<String, Value>), QueryErr
     match field::opt_str(&obj, "queryMode")?.as_deref() {
         None | Some("Metrics") if is_variable_query(&obj) => Ok((QueryType::Variable, obj)),
         None | Some("Metrics") => Ok((QueryType::Metrics, obj)),
+        Some("Annotations") => Ok((QueryType::Annotations, obj)),
         Some(mode) => Err(QueryError::new(
             "queryMode",
-            format!("{mode:?} queries are not supported by Stratus yet; only Metrics queries are"),
+            format!("{mode:?} queries are not supported by Stratus yet; Metrics and Annotations queries are"),
         )),
     }
 }
@@ -224,6 +227,12 @@ mod tests {
                 .unwrap()
                 .0,
             QueryType::Metrics
+        );
+        assert_eq!(
+            classify(br#"{"queryMode":"Annotations","namespace":"N"}"#)
+                .unwrap()
+                .0,
+            QueryType::Annotations
         );
         assert_eq!(
             classify(br#"{"queryMode":"Metrics","refId":"A"}"#)

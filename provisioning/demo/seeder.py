@@ -3,8 +3,8 @@
     seeder.py seed ENDPOINT < spec.json
         Creates the IAM users (allowed to read CloudWatch and, unless "lookups" is false, what
         template variables look up), roles (optionally with an sts:ExternalId trust
-        condition), metric points and EC2 instances (with tags) a spec names, arms moto's SigV4
-        checks, prints what it made as JSON.
+        condition), metric points, EC2 instances (with tags) and metric alarms a spec names,
+        arms moto's SigV4 checks, prints what it made as JSON.
 
     seeder.py demo ENDPOINT OUT_DIR [--once]
         Creates the demo identities, writes OUT_DIR/demo.env (the variables the provisioning
@@ -112,6 +112,8 @@ def seed(endpoint, spec, arm_auth=True):
     for metric in spec.get("metrics", []):
         put(client(endpoint, "cloudwatch", metric.get("region", "us-east-1")), metric)
     out["instances"] = [run_instance(endpoint, i) for i in spec.get("instances", [])]
+    for alarm in spec.get("alarms", []):
+        put_alarm(client(endpoint, "cloudwatch", alarm.get("region", "us-east-1")), alarm)
     if arm_auth:
         post(endpoint, "/moto-api/reset-auth", "0")
     return out
@@ -131,6 +133,25 @@ def run_instance(endpoint, instance):
     )["Instances"][0]
     volumes = [m["Ebs"]["VolumeId"] for m in started.get("BlockDeviceMappings", []) if "Ebs" in m]
     return {"id": started["InstanceId"], "region": instance.get("region", "us-east-1"), "volumes": volumes}
+
+
+def put_alarm(cw, alarm):
+    """A metric alarm: {"name", "namespace", "metric", "dimensions", "statistic" (standard or
+    extended), "period", "actions"}."""
+    stat = alarm.get("statistic", "Average")
+    standard = stat in ("Average", "Sum", "Minimum", "Maximum", "SampleCount")
+    cw.put_metric_alarm(
+        AlarmName=alarm["name"],
+        Namespace=alarm["namespace"],
+        MetricName=alarm["metric"],
+        Dimensions=[{"Name": k, "Value": v} for k, v in sorted(alarm.get("dimensions", {}).items())],
+        Period=alarm.get("period", 300),
+        EvaluationPeriods=1,
+        Threshold=alarm.get("threshold", 1.0),
+        ComparisonOperator="GreaterThanThreshold",
+        AlarmActions=alarm.get("actions", []),
+        **({"Statistic": stat} if standard else {"ExtendedStatistic": stat}),
+    )
 
 
 def put(cw, metric):

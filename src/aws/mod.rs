@@ -4,5 +4,7 @@
 pub mod credentials;
 pub mod endpoints;
 pub mod failure;
+#[cfg(test)]
+pub mod recorded;
 pub mod session;
 pub mod user_agent;

@@ -158,38 +158,13 @@ pub async fn execute(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::recorded;
     use crate::metrics::testing::{batch, frames};
-    use aws_smithy_runtime_api::client::http::{
-        http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector,
-    };
-    use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
-    use aws_smithy_types::body::SdkBody;
     use std::collections::HashMap;
-
-    /// Answers every request with one recorded body.
-    #[derive(Debug)]
-    struct Recording(&'static str);
-
-    impl HttpConnector for Recording {
-        fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
-            let ok = 200.try_into().expect("a status");
-            HttpConnectorFuture::ready(Ok(HttpResponse::new(ok, SdkBody::from(self.0))))
-        }
-    }
 
     /// A recorded answer, deserialized by the SDK as a live one would be, as a page.
     async fn page_of(recording: &'static str) -> Page {
-        let conf = aws_sdk_cloudwatch::Config::builder()
-            .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::v2026_01_12())
-            .region(aws_types::region::Region::new("us-east-1"))
-            .credentials_provider(aws_credential_types::Credentials::new(
-                "AKIATEST", "secret", None, None, "test",
-            ))
-            .http_client(http_client_fn(move |_, _| {
-                SharedHttpConnector::new(Recording(recording))
-            }))
-            .build();
-        let out = aws_sdk_cloudwatch::Client::from_conf(conf)
+        let out = recorded::cloudwatch(recording)
             .get_metric_data()
             .send()
             .await

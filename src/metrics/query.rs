@@ -68,6 +68,11 @@ impl Statistic {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether alarms name it as a `Statistic` (else an `ExtendedStatistic`).
+    pub fn is_standard(&self) -> bool {
+        STANDARD_STATS[..5].contains(&self.0.as_str())
+    }
 }
 
 /// The period of a query.
@@ -138,7 +143,7 @@ pub struct MetricQuery {
 }
 
 /// Parses `period`: empty/`auto` is automatic, else seconds or a duration such as `5m`.
-fn parse_period(obj: &Map<String, Value>) -> Result<Period, QueryError> {
+pub fn parse_period(obj: &Map<String, Value>) -> Result<Period, QueryError> {
     let secs: f64 = match obj.get("period") {
         None | Some(Value::Null) => return Ok(Period::Auto),
         Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
@@ -178,7 +183,10 @@ fn parse_period(obj: &Map<String, Value>) -> Result<Period, QueryError> {
     Ok(Period::Seconds(secs as i32))
 }
 
-fn parse_dimensions(obj: &Map<String, Value>) -> Result<BTreeMap<String, Vec<String>>, QueryError> {
+/// `dimensions`: key to one value (the old format), several, or `*`.
+pub fn parse_dimensions(
+    obj: &Map<String, Value>,
+) -> Result<BTreeMap<String, Vec<String>>, QueryError> {
     let mut out = BTreeMap::new();
     let map = match obj.get("dimensions") {
         None | Some(Value::Null) => return Ok(out),
@@ -312,7 +320,8 @@ fn check_lengths(q: &MetricQuery) -> Result<(), QueryError> {
     Ok(())
 }
 
-fn parse_region(obj: &Map<String, Value>) -> Result<RegionSpec, QueryError> {
+/// `region`: empty or `default` is the data source's default region.
+pub fn parse_region(obj: &Map<String, Value>) -> Result<RegionSpec, QueryError> {
     match opt_str(obj, "region")? {
         None => Ok(RegionSpec::Default),
         Some(r) if r == "default" => Ok(RegionSpec::Default),
@@ -409,7 +418,7 @@ fn one_statistic(field: &'static str, raw: &str) -> Result<Statistic, QueryError
 
 /// `statistic`, else the legacy `statistics` list (each becomes a query of its own, as
 /// Grafana's migration splits such targets), else Average.
-fn statistics(obj: &Map<String, Value>) -> Result<Vec<Statistic>, QueryError> {
+pub fn statistics(obj: &Map<String, Value>) -> Result<Vec<Statistic>, QueryError> {
     if let Some(s) = opt_str(obj, "statistic")? {
         return Ok(vec![one_statistic("statistic", &s)?]);
     }

@@ -744,3 +744,94 @@ pub fn boto3_lookups(endpoint: &str, user: &Value, questions: &Value) -> Vec<Vec
     ]);
     serde_json::from_value(json_script(cmd, questions)).unwrap()
 }
+
+/// tests/support/missing_apis.py: DescribeAlarmHistory, OAM and ListMetrics' linked accounts in
+/// front of `upstream`.
+pub struct MissingApis {
+    _guard: Guard,
+    pub endpoint: String,
+}
+
+impl MissingApis {
+    pub fn start(upstream: &str) -> MissingApis {
+        let (guard, port) = start_script(&[support("missing_apis.py").to_str().unwrap(), upstream]);
+        MissingApis {
+            _guard: guard,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    fn post(&self, path: &str, body: &Value) {
+        let (status, answer) = http(&self.endpoint, "POST", path, &body.to_string());
+        assert!(status.starts_with("HTTP/1.1 200"), "{status} {answer}");
+    }
+
+    /// Replaces the alarm history DescribeAlarmHistory answers from.
+    pub fn history(&self, items: &Value) {
+        self.post("/__history", items);
+    }
+
+    /// Sets the sinks, links, linked accounts' metrics and keys OAM knows.
+    pub fn oam(&self, spec: &Value) {
+        self.post("/__oam", spec);
+    }
+
+    /// The calls this fixture answered, by action.
+    pub fn counts(&self) -> HashMap<String, u64> {
+        serde_json::from_value(http_json(&self.endpoint, "GET", "/__counts", "")).unwrap()
+    }
+}
+
+/// One annotation row as Grafana reads it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Annotation {
+    pub time_ms: i64,
+    pub time_end_ms: Option<i64>,
+    pub title: String,
+    pub tags: String,
+    pub text: String,
+}
+
+/// The rows of an annotation frame, decoded with arrow-rs; the fields must be Grafana's.
+pub fn annotations(bytes: &[u8]) -> Vec<Annotation> {
+    use arrow::array::{Array, StringArray, TimestampNanosecondArray};
+    let reader =
+        arrow::ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes.to_vec()), None)
+            .unwrap();
+    let names: Vec<String> = reader
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    assert_eq!(names, ["time", "timeEnd", "title", "tags", "text"]);
+    let mut rows = Vec::new();
+    for batch in reader {
+        let batch = batch.unwrap();
+        let time = |i: usize| {
+            batch
+                .column(i)
+                .as_any()
+                .downcast_ref::<TimestampNanosecondArray>()
+                .unwrap()
+                .clone()
+        };
+        let text = |i: usize| {
+            batch
+                .column(i)
+                .as_any()
+                .downcast_ref::<StringArray>()
+                .unwrap()
+                .clone()
+        };
+        let (t, end, title, tags, body) = (time(0), time(1), text(2), text(3), text(4));
+        rows.extend((0..t.len()).map(|i| Annotation {
+            time_ms: t.value(i) / 1_000_000,
+            time_end_ms: (!end.is_null(i)).then(|| end.value(i) / 1_000_000),
+            title: title.value(i).to_string(),
+            tags: tags.value(i).to_string(),
+            text: body.value(i).to_string(),
+        }));
+    }
+    rows
+}

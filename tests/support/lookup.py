@@ -8,6 +8,8 @@ Each question is one of:
   {"kind": "instance_attribute", "region", "attribute", "filters": {name: [values]}}
   {"kind": "volumes", "region", "instance_ids": [...]}
   {"kind": "resource_arns", "region", "resource_type", "tags": {key: [values]}}
+  {"kind": "alarms_for_metric", "region", "namespace", "metric", "dimensions": {key: value},
+   "statistic", "period"}   (the alarms' names)
 Prints the sorted, distinct answer of each, in order, as a JSON list of lists.
 """
 import json
@@ -88,6 +90,16 @@ def answer(q):
         for page in tagging.get_paginator("get_resources").paginate(ResourceTypeFilters=[q["resource_type"]], TagFilters=tags):
             found.update(r["ResourceARN"] for r in page["ResourceTagMappingList"])
         return found
+    if kind == "alarms_for_metric":
+        cw = client("cloudwatch", q.get("region", "us-east-1"))
+        out = cw.describe_alarms_for_metric(
+            Namespace=q["namespace"],
+            MetricName=q["metric"],
+            Dimensions=[{"Name": k, "Value": v} for k, v in q.get("dimensions", {}).items()],
+            Statistic=q["statistic"],
+            Period=q["period"],
+        )
+        return {a["AlarmName"] for a in out["MetricAlarms"]}
     raise SystemExit(f"unknown question {kind}")
 
 

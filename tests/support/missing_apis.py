@@ -1,0 +1,326 @@
+"""What moto 5.2.5 lacks, for tests: CloudWatch DescribeAlarmHistory, Observability Access
+Manager (ListSinks, ListAttachedLinks) and ListMetrics' linked source accounts. Everything else
+is forwarded unchanged to UPSTREAM (moto, or the counting proxy in front of it).
+
+Usage: missing_apis.py UPSTREAM_URL  (prints its port on stdout)
+
+The answers follow the CloudWatch and OAM API references:
+- DescribeAlarmHistory is first forwarded upstream, so moto checks the signature and the IAM
+  policy (cloudwatch:DescribeAlarmHistory) as for any CloudWatch call; a refusal is relayed,
+  and when moto lets it through (and then fails, having no such action) the answer comes from
+  the posted history: AlarmName, AlarmTypes (MetricAlarm unless asked), HistoryItemType,
+  StartDate..EndDate, ScanBy (TimestampDescending unless asked), MaxRecords (1-100, 50 by
+  default) and NextToken.
+- OAM is REST-JSON (`POST /ListSinks`, `POST /ListAttachedLinks`) signed for service `oam`.
+  moto cannot check those signatures, so this fixture does, with botocore's SigV4 signer and the
+  keys posted to it: an unknown key is UnrecognizedClientException, a wrong signature
+  InvalidSignatureException, a key not allowed OAM AccessDeniedException (all 403).
+- ListMetrics with IncludeLinkedAccounts=true is forwarded (moto answers the monitoring
+  account's own metrics and checks the call), then OwningAccounts is added, the posted source
+  accounts' metrics are appended to the last page, and OwningAccount narrows to one account.
+
+Control (never forwarded):
+  POST /__history [{"AlarmName", "Timestamp" (ISO 8601), "HistoryItemType", "HistorySummary",
+                    "AlarmType"?}]   replaces the history
+  POST /__oam {"keys": {access key: secret key}, "denied": [access key], "sinks": [{"Arn", "Id",
+               "Name"}], "links": [{"Label", "LinkArn", "ResourceTypes"}], "page_size": N,
+               "linked_metrics": [{"Account", "Namespace", "MetricName",
+               "Dimensions": [{"Name", "Value"}]}]}
+  GET  /__counts  -> {"Action": calls this fixture answered}
+"""
+import datetime
+import hmac
+import json
+import sys
+import threading
+import urllib.parse
+import uuid
+import xml.etree.ElementTree as ET
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from forward import fetch, relay_head
+
+UPSTREAM = urllib.parse.urlparse(sys.argv[1])
+CW_NS = "http://monitoring.amazonaws.com/doc/2010-08-01/"
+LOCK = threading.Lock()
+STATE = {"history": [], "oam": {}, "counts": {}}
+
+
+def count(action):
+    with LOCK:
+        STATE["counts"][action] = STATE["counts"].get(action, 0) + 1
+
+
+def parse_time(text):
+    t = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return t if t.tzinfo else t.replace(tzinfo=datetime.timezone.utc)
+
+
+def iso(t):
+    return t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def members(fields, prefix):
+    """awsQuery list members `prefix.member.N` in order."""
+    out, n = [], 1
+    while f"{prefix}.member.{n}" in fields:
+        out.append(fields[f"{prefix}.member.{n}"])
+        n += 1
+    return out
+
+
+def xml_escape(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def query_error(status, code, message):
+    body = (
+        f'<ErrorResponse xmlns="{CW_NS}"><Error><Type>Sender</Type><Code>{code}</Code>'
+        f"<Message>{xml_escape(message)}</Message></Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
+    )
+    return status, "text/xml", body.encode()
+
+
+def describe_alarm_history(fields):
+    try:
+        max_records = int(fields.get("MaxRecords", "50"))
+        offset = int(fields.get("NextToken", "0"))
+    except ValueError:
+        return query_error(400, "InvalidNextToken", "The NextToken or MaxRecords value is not valid.")
+    if not 1 <= max_records <= 100:
+        return query_error(400, "ValidationError", "MaxRecords must be between 1 and 100.")
+    name = fields.get("AlarmName")
+    types = members(fields, "AlarmTypes") or ["MetricAlarm"]
+    kind = fields.get("HistoryItemType")
+    start = parse_time(fields["StartDate"]) if "StartDate" in fields else None
+    end = parse_time(fields["EndDate"]) if "EndDate" in fields else None
+    with LOCK:
+        items = list(STATE["history"])
+    chosen = [
+        i for i in items
+        if (name is None or i["AlarmName"] == name)
+        and i.get("AlarmType", "MetricAlarm") in types
+        and (kind is None or i["HistoryItemType"] == kind)
+        and (start is None or parse_time(i["Timestamp"]) >= start)
+        and (end is None or parse_time(i["Timestamp"]) <= end)
+    ]
+    chosen.sort(key=lambda i: parse_time(i["Timestamp"]),
+                reverse=fields.get("ScanBy", "TimestampDescending") == "TimestampDescending")
+    page = chosen[offset:offset + max_records]
+    rows = "".join(
+        "<member>"
+        f"<AlarmName>{xml_escape(i['AlarmName'])}</AlarmName>"
+        f"<AlarmType>{i.get('AlarmType', 'MetricAlarm')}</AlarmType>"
+        f"<Timestamp>{iso(parse_time(i['Timestamp']))}</Timestamp>"
+        f"<HistoryItemType>{i['HistoryItemType']}</HistoryItemType>"
+        f"<HistorySummary>{xml_escape(i['HistorySummary'])}</HistorySummary>"
+        f"<HistoryData>{xml_escape(json.dumps(i.get('HistoryData', {})))}</HistoryData>"
+        "</member>"
+        for i in page
+    )
+    token = (f"<NextToken>{offset + max_records}</NextToken>"
+             if offset + max_records < len(chosen) else "")
+    body = (
+        f'<DescribeAlarmHistoryResponse xmlns="{CW_NS}"><DescribeAlarmHistoryResult>'
+        f"<AlarmHistoryItems>{rows}</AlarmHistoryItems>{token}</DescribeAlarmHistoryResult>"
+        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
+        "</DescribeAlarmHistoryResponse>"
+    )
+    return 200, "text/xml", body.encode()
+
+
+def metric_matches(metric, fields):
+    if "Namespace" in fields and metric["Namespace"] != fields["Namespace"]:
+        return False
+    if "MetricName" in fields and metric["MetricName"] != fields["MetricName"]:
+        return False
+    dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+    n = 1
+    while f"Dimensions.member.{n}.Name" in fields:
+        key = fields[f"Dimensions.member.{n}.Name"]
+        value = fields.get(f"Dimensions.member.{n}.Value")
+        if key not in dims or (value is not None and dims[key] != value):
+            return False
+        n += 1
+    return True
+
+
+def linked_list_metrics(fields, status, data):
+    """Adds OwningAccounts and the linked accounts' metrics to moto's ListMetrics answer."""
+    ET.register_namespace("", CW_NS)
+    root = ET.fromstring(data)
+    q = lambda tag: f"{{{CW_NS}}}{tag}"
+    result = root.find(q("ListMetricsResult"))
+    metrics = result.find(q("Metrics"))
+    with LOCK:
+        oam = dict(STATE["oam"])
+    sinks = oam.get("sinks", [])
+    own = sinks[0]["Arn"].split(":")[4] if sinks else "123456789012"
+    wanted = fields.get("OwningAccount")
+    if wanted is not None and wanted != own:
+        for m in list(metrics):
+            metrics.remove(m)
+    owners = [own] * len(metrics)
+    if result.find(q("NextToken")) is None and sinks:
+        linked = {l["LinkArn"].split(":")[4] for l in oam.get("links", [])}
+        for m in oam.get("linked_metrics", []):
+            if m["Account"] not in linked or (wanted is not None and m["Account"] != wanted):
+                continue
+            if not metric_matches(m, fields):
+                continue
+            member = ET.SubElement(metrics, q("member"))
+            ET.SubElement(member, q("Namespace")).text = m["Namespace"]
+            ET.SubElement(member, q("MetricName")).text = m["MetricName"]
+            dims = ET.SubElement(member, q("Dimensions"))
+            for d in m.get("Dimensions", []):
+                dm = ET.SubElement(dims, q("member"))
+                ET.SubElement(dm, q("Name")).text = d["Name"]
+                ET.SubElement(dm, q("Value")).text = d["Value"]
+            owners.append(m["Account"])
+    accounts = ET.SubElement(result, q("OwningAccounts"))
+    for a in owners:
+        ET.SubElement(accounts, q("member")).text = a
+    return status, "text/xml", ET.tostring(root, encoding="utf-8")
+
+
+def json_error(code, message):
+    body = json.dumps({"message": message}).encode()
+    return 403, "application/json", body, {"x-amzn-ErrorType": code}
+
+
+def check_sigv4(handler, body):
+    """None when the request is signed for `oam` with a posted key, else the error answer."""
+    auth = handler.headers.get("Authorization", "")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return json_error("MissingAuthenticationTokenException", "Missing Authentication Token")
+    parts = dict(p.strip().split("=", 1) for p in auth[len("AWS4-HMAC-SHA256 "):].split(","))
+    key_id, date, region, service, _ = parts["Credential"].split("/")
+    with LOCK:
+        oam = dict(STATE["oam"])
+    secret = oam.get("keys", {}).get(key_id)
+    if secret is None:
+        return json_error("UnrecognizedClientException", "The security token included in the request is invalid.")
+    signed = parts["SignedHeaders"].split(";")
+    headers = {h: handler.headers.get(h, "") for h in signed}
+    request = AWSRequest(method=handler.command, url=f"http://{handler.headers['Host']}{handler.path}",
+                         data=body, headers=headers)
+    request.context["timestamp"] = handler.headers.get("X-Amz-Date", "")
+    signer = SigV4Auth(Credentials(key_id, secret, handler.headers.get("X-Amz-Security-Token")), service, region)
+    # Sign exactly the headers the client signed.
+    signer.headers_to_sign = lambda r: _headers(r, signed)
+    expected = signer.signature(signer.string_to_sign(request, signer.canonical_request(request)), request)
+    if service != "oam" or not hmac.compare_digest(expected, parts["Signature"]):
+        return json_error("InvalidSignatureException",
+                          "The request signature we calculated does not match the signature you provided.")
+    if key_id in oam.get("denied", []):
+        action = handler.path.strip("/")
+        return json_error("AccessDeniedException", f"User is not authorized to perform: oam:{action}")
+    return None
+
+
+def _headers(request, signed):
+    from botocore.awsrequest import HTTPHeaders
+    out = HTTPHeaders()
+    for name in signed:
+        out[name] = request.headers.get(name, "")
+    return out
+
+
+def oam_page(items, body, page_size):
+    try:
+        offset = int(json.loads(body or b"{}").get("NextToken") or 0)
+    except (ValueError, AttributeError):
+        offset = 0
+    page = items[offset:offset + page_size]
+    token = str(offset + page_size) if offset + page_size < len(items) else None
+    return {"Items": page, "NextToken": token}
+
+
+def oam_answer(handler, body):
+    denied = check_sigv4(handler, body)
+    if denied:
+        return denied
+    action = handler.path.strip("/").split("?")[0]
+    count(action)
+    with LOCK:
+        oam = dict(STATE["oam"])
+    size = oam.get("page_size", 100)
+    if action == "ListSinks":
+        out = oam_page(oam.get("sinks", []), body, size)
+    elif action == "ListAttachedLinks":
+        sink = json.loads(body or b"{}").get("SinkIdentifier")
+        if not any(s["Arn"] == sink for s in oam.get("sinks", [])):
+            return 404, "application/json", json.dumps({"message": "Sink not found"}).encode(), {
+                "x-amzn-ErrorType": "ResourceNotFoundException"}
+        out = oam_page(oam.get("links", []), body, size)
+    else:
+        return 404, "application/json", json.dumps({"message": "Unknown operation"}).encode(), {
+            "x-amzn-ErrorType": "UnknownOperationException"}
+    return 200, "application/json", json.dumps(out).encode(), {}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def answer(self, status, content_type, data, extra=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def handle_any(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if self.path.startswith("/__"):
+            return self.control(body)
+        if "/oam/" in self.headers.get("Authorization", ""):
+            status, ctype, data, extra = oam_answer(self, body)
+            return self.answer(status, ctype, data, extra)
+        fields = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
+        action = fields.get("Action")
+        resp, data = fetch(self, UPSTREAM, body)
+        if action == "DescribeAlarmHistory" and resp.status == 500:
+            # moto checked the caller and then had no such action: answer it here.
+            count(action)
+            return self.answer(*describe_alarm_history(fields))
+        if action == "ListMetrics" and fields.get("IncludeLinkedAccounts") == "true" and resp.status == 200:
+            return self.answer(*linked_list_metrics(fields, resp.status, data))
+        relay_head(self, resp, len(data))
+        self.wfile.write(data)
+
+    def control(self, body):
+        if self.path == "/__history":
+            with LOCK:
+                STATE["history"] = json.loads(body)
+        elif self.path == "/__oam":
+            with LOCK:
+                STATE["oam"] = json.loads(body)
+        elif self.path == "/__counts":
+            with LOCK:
+                return self.answer(200, "application/json", json.dumps(STATE["counts"]).encode())
+        else:
+            return self.answer(404, "application/json", b'{"error": "no such control"}')
+        return self.answer(200, "application/json", b"{}")
+
+    do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
