@@ -281,7 +281,7 @@ async fn alarm_history_in_range_becomes_annotations_with_few_calls() {
         "alarmNamePrefix": "prod-", "namespace": "App/Orders",
         "dimensions": {"Service": "checkout"}, "statistic": "Average", "period": "60"});
     r.proxy.reset();
-    let got = r.annotate("alice", &[by_prefix.clone()], from, to).await;
+    let got = r.annotate("alice", &[by_prefix], from, to).await;
     assert_eq!(
         got[0].as_ref().unwrap(),
         &expected(&items, &["prod-latency".into()], from, to)

@@ -48,7 +48,7 @@ pub enum Key {
         /// Tag filters.
         tags: Filters,
     },
-    /// The monitoring account and its linked source accounts, as `id` / label pairs.
+    /// The monitoring account and its linked source accounts.
     Accounts {
         /// Where.
         region: Region,
@@ -56,28 +56,31 @@ pub enum Key {
 }
 
 /// A live lookup: its values once fetched, shared by every request for it.
-struct Cached {
+struct Cached<V> {
     at: Instant,
-    cell: Arc<tokio::sync::OnceCell<Vec<String>>>,
+    cell: Arc<tokio::sync::OnceCell<V>>,
 }
 
-/// Per-data-source lookup cache, keyed by data source uid and what was asked.
-#[derive(Default)]
-pub struct LookupCache {
-    entries: Mutex<HashMap<(String, Key), Cached>>,
+/// Per-data-source lookup cache, keyed by data source uid and what was asked; `V` is what a
+/// lookup finds.
+pub struct LookupCache<V = Vec<String>> {
+    entries: Mutex<HashMap<(String, Key), Cached<V>>>,
 }
 
-impl LookupCache {
+impl<V> Default for LookupCache<V> {
+    fn default() -> Self {
+        LookupCache {
+            entries: Mutex::default(),
+        }
+    }
+}
+
+impl<V: Clone> LookupCache<V> {
     /// The values of `key` for data source `uid`: cached ones while they are fresh, else what
     /// `fetch` finds (shared with identical lookups running at the same time).
-    pub async fn get_or_fetch<F>(
-        &self,
-        uid: &str,
-        key: &Key,
-        fetch: F,
-    ) -> Result<Vec<String>, AwsFailure>
+    pub async fn get_or_fetch<F>(&self, uid: &str, key: &Key, fetch: F) -> Result<V, AwsFailure>
     where
-        F: std::future::Future<Output = Result<Vec<String>, AwsFailure>>,
+        F: std::future::Future<Output = Result<V, AwsFailure>>,
     {
         let id = (uid.to_string(), key.clone());
         let cell = {
@@ -128,6 +131,7 @@ mod tests {
             metric_name: None,
             filters: vec![],
             collect: Collect::MetricNames,
+            account: Default::default(),
         })
     }
 
@@ -142,7 +146,7 @@ mod tests {
 
     #[tokio::test]
     async fn identical_lookups_together_fetch_once() {
-        let cache = LookupCache::default();
+        let cache: LookupCache = LookupCache::default();
         let calls = AtomicU32::new(0);
         let k = key("k");
         let lookups =
@@ -165,7 +169,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_lookup_is_not_cached() {
-        let cache = LookupCache::default();
+        let cache: LookupCache = LookupCache::default();
         let calls = AtomicU32::new(0);
         let failure = AwsFailure {
             code: Some("Throttling".into()),

@@ -10,7 +10,7 @@ use crate::aws::session::AwsSession;
 use crate::config::names::Region;
 use crate::observability::meters::metered;
 
-use super::request::{Collect, Lookup};
+use super::request::{AccountScope, Collect, Lookup};
 
 /// What one listed metric contributes to the lookup.
 fn collect_from<'a>(m: &'a Metric, collect: &'a Collect) -> Box<dyn Iterator<Item = &'a str> + 'a> {
@@ -43,6 +43,11 @@ pub async fn list_metrics(
             .namespace(&lookup.namespace)
             .set_metric_name(lookup.metric_name.clone())
             .set_next_token(token.take());
+        req = match &lookup.account {
+            AccountScope::Own => req,
+            AccountScope::AllLinked => req.include_linked_accounts(true),
+            AccountScope::One(id) => req.include_linked_accounts(true).owning_account(id),
+        };
         for (k, v) in &lookup.filters {
             req = req.dimensions(
                 DimensionFilter::builder()

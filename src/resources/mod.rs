@@ -6,6 +6,7 @@ pub mod cache;
 pub mod catalogue;
 pub mod ec2;
 pub mod lookups;
+pub mod oam;
 pub mod request;
 pub mod tagging;
 
@@ -71,6 +72,7 @@ fn from_catalogue(lookup: &Lookup) -> Option<Vec<String>> {
 #[derive(Default)]
 pub struct Lookups {
     cache: LookupCache,
+    accounts: LookupCache<Vec<oam::Account>>,
     /// Data sources already told that DescribeRegions is denied.
     regions_denied: Mutex<HashSet<String>>,
 }
@@ -190,6 +192,25 @@ impl Lookups {
             .await
     }
 
+    /// The monitoring account and its linked source accounts (none outside a monitoring
+    /// account), cached.
+    pub async fn accounts(
+        &self,
+        session: &AwsSession,
+        region: &Region,
+    ) -> Result<Vec<oam::Account>, AwsFailure> {
+        let key = Key::Accounts {
+            region: region.clone(),
+        };
+        self.accounts
+            .get_or_fetch(
+                &session.settings.uid,
+                &key,
+                oam::list_accounts(session, region),
+            )
+            .await
+    }
+
     /// ARNs of the resources of a type with tags, cached.
     pub async fn resource_arns(
         &self,
@@ -237,6 +258,21 @@ pub async fn handle(
                 Reply::error(failure.status, &failure.message)
             }
         },
+        Ok(Route::Accounts(region)) => {
+            let region = region.unwrap_or_else(|| session.default_region.clone());
+            match lookups.accounts(session, &region).await {
+                Ok(accounts) => Reply::ok(&Value::Array(
+                    accounts
+                        .iter()
+                        .map(|a| json!({ "value": a.to_json() }))
+                        .collect(),
+                )),
+                Err(f) => {
+                    let failure = f.report("OAM ListSinks/ListAttachedLinks", &session.settings);
+                    Reply::error(failure.status, &failure.message)
+                }
+            }
+        }
         Err(RequestError::MethodNotAllowed(m)) => Reply::error(
             StatusCode::METHOD_NOT_ALLOWED,
             &format!("method {m} is not allowed; resources are read with GET"),

@@ -1,6 +1,6 @@
 //! Editor requests (CallResource), parsed from Grafana's paths and parameters into typed
 //! routes (pure). Grafana's CloudWatch routes: `regions`, `namespaces`, `metrics`,
-//! `dimension-keys`, `dimension-values`.
+//! `dimension-keys`, `dimension-values`, `accounts`.
 
 use std::collections::HashMap;
 
@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::config::names::Region;
 
 /// The names of the routes, for the "no such resource" message.
-pub const ROUTES: &str = "regions, namespaces, metrics, dimension-keys and dimension-values";
+pub const ROUTES: &str =
+    "regions, namespaces, metrics, dimension-keys, dimension-values and accounts";
 
 /// What a ListMetrics walk collects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -28,6 +29,36 @@ pub type DimensionFilter = (String, Option<String>);
 /// Filters by key with the values each may have; no values means any value.
 pub type Filters = std::collections::BTreeMap<String, Vec<String>>;
 
+/// Whose metrics a lookup lists: in a monitoring account (cross-account observability) the
+/// linked source accounts' metrics are listed too when asked.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum AccountScope {
+    /// The data source's own account (no `accountId`).
+    #[default]
+    Own,
+    /// The monitoring account and every linked source account (`accountId` `all`).
+    AllLinked,
+    /// One account (`accountId` 123456789012).
+    One(String),
+}
+
+impl AccountScope {
+    /// Parses Grafana's `accountId`: absent or blank, `all`, or a 12-digit account id; the
+    /// error says what is wrong with the value.
+    pub fn parse(value: Option<&str>) -> Result<AccountScope, String> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(AccountScope::Own),
+            Some("all") => Ok(AccountScope::AllLinked),
+            Some(id) if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(AccountScope::One(id.to_string()))
+            }
+            Some(other) => Err(format!(
+                "{other:?} is not an AWS account id; use the 12 digits of a linked account, or \"all\""
+            )),
+        }
+    }
+}
+
 /// A lookup of metrics, dimension keys or dimension values in a namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Lookup {
@@ -41,6 +72,8 @@ pub struct Lookup {
     pub filters: Vec<DimensionFilter>,
     /// What to collect.
     pub collect: Collect,
+    /// Whose metrics.
+    pub account: AccountScope,
 }
 
 /// A parsed editor request.
@@ -52,6 +85,9 @@ pub enum Route {
     Namespaces,
     /// A metrics or dimensions lookup.
     Lookup(Lookup),
+    /// The monitoring account and its linked source accounts, in a region (`None`: the
+    /// default).
+    Accounts(Option<Region>),
 }
 
 /// Why a request cannot be answered.
@@ -143,6 +179,7 @@ pub fn parse(method: &str, path: &str, url: &str) -> Result<Route, RequestError>
     match route {
         "regions" => return Ok(Route::Regions),
         "namespaces" => return Ok(Route::Namespaces),
+        "accounts" => return Ok(Route::Accounts(region_param(&params)?)),
         "metrics" | "dimension-keys" | "dimension-values" => {}
         other => return Err(RequestError::NotFound(other.to_string())),
     }
@@ -160,6 +197,8 @@ pub fn parse(method: &str, path: &str, url: &str) -> Result<Route, RequestError>
         metric_name: optional(&params, "metricName").map(str::to_string),
         filters,
         collect,
+        account: AccountScope::parse(optional(&params, "accountId"))
+            .map_err(|m| RequestError::BadParameter(format!("parameter `accountId`: {m}")))?,
     }))
 }
 
@@ -235,9 +274,30 @@ mod tests {
             ))
         );
         assert_eq!(
-            parse("GET", "accounts", ""),
-            Err(RequestError::NotFound("accounts".into()))
+            parse("GET", "accounts", "/r/accounts?region=eu-west-1"),
+            Ok(Route::Accounts(Region::parse("eu-west-1")))
         );
+        assert_eq!(
+            parse("GET", "alarms", ""),
+            Err(RequestError::NotFound("alarms".into()))
+        );
+        let Route::Lookup(l) =
+            parse("GET", "metrics?namespace=N&accountId=123456789012", "").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(l.account, AccountScope::One("123456789012".into()));
+        assert!(matches!(
+            parse("GET", "metrics?namespace=N&accountId=all", ""),
+            Ok(Route::Lookup(Lookup {
+                account: AccountScope::AllLinked,
+                ..
+            }))
+        ));
+        assert!(matches!(
+            parse("GET", "metrics?namespace=N&accountId=12345", ""),
+            Err(RequestError::BadParameter(m)) if m.contains("accountId") && m.contains("12 digits")
+        ));
         assert_eq!(
             parse("POST", "regions", ""),
             Err(RequestError::MethodNotAllowed("POST".into()))

@@ -12,7 +12,7 @@ use regex::Regex;
 use crate::query::QueryError;
 
 use super::query::{
-    attribute, filters_from_text, legacy_region, multi_value, Filters, VariableQuery,
+    attribute, filters_from_text, legacy_region, multi_value, AccountScope, Filters, VariableQuery,
 };
 
 /// The field a legacy string's errors name.
@@ -98,7 +98,7 @@ pub fn parse(query: &str) -> Result<VariableQuery, QueryError> {
         return Ok(VariableQuery::Metrics {
             namespace: part(&c[1], "the namespace", q)?,
             region: optional_region(&c)?,
-            account_id: None,
+            account: AccountScope::Own,
         });
     }
     if let Some(c) = g.dimension_keys.captures(q) {
@@ -107,7 +107,7 @@ pub fn parse(query: &str) -> Result<VariableQuery, QueryError> {
             region: optional_region(&c)?,
             metric_name: None,
             filters: Filters::new(),
-            account_id: None,
+            account: AccountScope::Own,
         });
     }
     if let Some(c) = g.dimension_values.captures(q) {
@@ -117,7 +117,7 @@ pub fn parse(query: &str) -> Result<VariableQuery, QueryError> {
             metric_name: Some(part(&c[3], "the metric", q)?),
             key: part(&c[4], "the dimension key", q)?,
             filters: filters(c.get(6).map(|m| m.as_str()), "dimension filters", q)?,
-            account_id: None,
+            account: AccountScope::Own,
         });
     }
     if let Some(c) = g.ebs_volume_ids.captures(q) {
@@ -170,7 +170,7 @@ mod tests {
             VariableQuery::Metrics {
                 region: RegionChoice::Default,
                 namespace: "AWS/Usage".into(),
-                account_id: None
+                account: AccountScope::Own
             }
         );
         assert_eq!(
@@ -178,7 +178,7 @@ mod tests {
             VariableQuery::Metrics {
                 region: named("eu-west-1"),
                 namespace: "AWS/EC2".into(),
-                account_id: None
+                account: AccountScope::Own
             }
         );
         assert_eq!(
@@ -188,7 +188,7 @@ mod tests {
                 namespace: "AWS/EC2".into(),
                 metric_name: None,
                 filters: Filters::new(),
-                account_id: None
+                account: AccountScope::Own
             }
         );
         // As the corpus stores them, with the dashboard's $region replaced.
@@ -203,7 +203,7 @@ mod tests {
                 metric_name: Some("Count".into()),
                 key: "Stage".into(),
                 filters: Filters::from([("ApiName".into(), vec!["orders".into()])]),
-                account_id: None,
+                account: AccountScope::Own,
             }
         );
         assert_eq!(
@@ -214,7 +214,7 @@ mod tests {
                 metric_name: Some("CPUUtilization".into()),
                 key: "InstanceId".into(),
                 filters: Filters::new(),
-                account_id: None,
+                account: AccountScope::Own,
             }
         );
         assert_eq!(
@@ -258,7 +258,7 @@ mod tests {
                 metric_name: Some("CPUUtilization".into()),
                 key: "InstanceId".into(),
                 filters: Filters::from([("AutoScalingGroupName".into(), vec!["$asg".into()])]),
-                account_id: None,
+                account: AccountScope::Own,
             }
         );
         assert!(matches!(

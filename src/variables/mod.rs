@@ -92,33 +92,36 @@ async fn choices(
         VariableQuery::Regions => same(lookups.regions(session).await),
         VariableQuery::Namespaces => same(Lookups::namespaces(session)),
         VariableQuery::Statistics => same(STATISTICS.iter().map(|s| s.to_string()).collect()),
-        VariableQuery::Metrics { region, namespace, .. } => {
+        VariableQuery::Metrics { region, namespace, account } => {
             let lookup = Lookup {
                 region: Some(region_of(session, &region)),
                 namespace,
                 metric_name: None,
                 filters: Vec::new(),
                 collect: Collect::MetricNames,
+                account,
             };
             same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
         }
-        VariableQuery::DimensionKeys { region, namespace, metric_name, filters, .. } => {
+        VariableQuery::DimensionKeys { region, namespace, metric_name, filters, account } => {
             let lookup = Lookup {
                 region: Some(region_of(session, &region)),
                 namespace,
                 metric_name,
                 filters: metric_filters(&filters),
                 collect: Collect::DimensionKeys,
+                account,
             };
             same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
         }
-        VariableQuery::DimensionValues { region, namespace, metric_name, key, filters, .. } => {
+        VariableQuery::DimensionValues { region, namespace, metric_name, key, filters, account } => {
             let lookup = Lookup {
                 region: Some(region_of(session, &region)),
                 namespace,
                 metric_name,
                 filters: metric_filters(&filters),
                 collect: Collect::DimensionValues(key),
+                account,
             };
             same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
         }
@@ -151,12 +154,16 @@ async fn choices(
                 "Query field `queryType`: log group variables need CloudWatch Logs, which Stratus does not query yet",
             ))
         }
-        VariableQuery::Accounts { .. } => {
-            return Err(Failure::downstream(
-                StatusCode::BAD_REQUEST,
-                "Query field `queryType`: account variables are not answered yet",
-            ))
-        }
+        VariableQuery::Accounts { region } => lookups
+            .accounts(session, &region_of(session, &region))
+            .await
+            .map_err(aws("OAM ListSinks/ListAttachedLinks"))?
+            .into_iter()
+            .map(|a| Choice {
+                text: a.label,
+                value: a.id,
+            })
+            .collect(),
     })
 }
 

@@ -12,6 +12,8 @@ use crate::query::QueryError;
 
 use super::legacy;
 
+/// Whose metrics a lookup lists.
+pub use crate::resources::request::AccountScope;
 /// Filters: a key and the values it may have; no values means any.
 pub use crate::resources::request::Filters;
 
@@ -37,8 +39,8 @@ pub enum VariableQuery {
         region: RegionChoice,
         /// The namespace.
         namespace: String,
-        /// A linked source account to look in (cross-account observability).
-        account_id: Option<String>,
+        /// Whose metrics (cross-account observability).
+        account: AccountScope,
     },
     /// Dimension keys of a namespace (and metric).
     DimensionKeys {
@@ -50,8 +52,8 @@ pub enum VariableQuery {
         metric_name: Option<String>,
         /// Only metrics with these dimensions.
         filters: Filters,
-        /// A linked source account to look in.
-        account_id: Option<String>,
+        /// Whose metrics.
+        account: AccountScope,
     },
     /// Values of one dimension key.
     DimensionValues {
@@ -65,8 +67,8 @@ pub enum VariableQuery {
         key: String,
         /// Only metrics with these dimensions.
         filters: Filters,
-        /// A linked source account to look in.
-        account_id: Option<String>,
+        /// Whose metrics.
+        account: AccountScope,
     },
     /// EBS volume ids attached to instances.
     EbsVolumeIds {
@@ -234,8 +236,12 @@ fn filters(obj: &Map<String, Value>, field: &'static str) -> Result<Filters, Que
     }
 }
 
-fn account(obj: &Map<String, Value>) -> Result<Option<String>, QueryError> {
-    Ok(opt_str(obj, "accountId")?.filter(|a| a != "all"))
+fn account(obj: &Map<String, Value>) -> Result<AccountScope, QueryError> {
+    let raw = opt_str(obj, "accountId")?;
+    if let Some(v) = raw.as_deref().filter(|v| v.starts_with('$')) {
+        return Err(QueryError::unexpanded_variable("accountId", v));
+    }
+    AccountScope::parse(raw.as_deref()).map_err(|m| QueryError::new("accountId", m))
 }
 
 /// `{a,b}` (Grafana's multi-value form in a legacy string) or one value.
@@ -277,14 +283,14 @@ pub fn parse(obj: &Map<String, Value>) -> Result<VariableQuery, QueryError> {
         "metrics" => VariableQuery::Metrics {
             region: region()?,
             namespace: required(obj, "namespace", "a namespace such as AWS/EC2")?,
-            account_id: account(obj)?,
+            account: account(obj)?,
         },
         "dimensionKeys" => VariableQuery::DimensionKeys {
             region: region()?,
             namespace: required(obj, "namespace", "a namespace such as AWS/EC2")?,
             metric_name: metric_name()?,
             filters: filters(obj, "dimensionFilters")?,
-            account_id: account(obj)?,
+            account: account(obj)?,
         },
         "dimensionValues" => VariableQuery::DimensionValues {
             region: region()?,
@@ -296,7 +302,7 @@ pub fn parse(obj: &Map<String, Value>) -> Result<VariableQuery, QueryError> {
                 "the dimension key whose values to list",
             )?,
             filters: filters(obj, "dimensionFilters")?,
-            account_id: account(obj)?,
+            account: account(obj)?,
         },
         "ebsVolumeIDs" => VariableQuery::EbsVolumeIds {
             region: region()?,
@@ -397,7 +403,7 @@ mod tests {
                     ("Many".into(), vec!["a".into(), "b".into()]),
                     ("Other".into(), vec![]),
                 ]),
-                account_id: None,
+                account: AccountScope::AllLinked,
             }
         );
         assert_eq!(
@@ -481,6 +487,14 @@ mod tests {
             (
                 json!({"queryType": "dimensionValues", "namespace": "N"}),
                 "dimensionKey",
+            ),
+            (
+                json!({"queryType": "metrics", "namespace": "N", "accountId": "12"}),
+                "accountId",
+            ),
+            (
+                json!({"queryType": "dimensionKeys", "namespace": "N", "accountId": "$account"}),
+                "accountId",
             ),
             (
                 json!({"queryType": "dimensionValues", "namespace": "N", "dimensionKey": "K", "dimensionFilters": "{nope"}),

@@ -4,7 +4,7 @@ Usage: lookup.py ENDPOINT ACCESS_KEY SECRET_KEY < questions.json
 Each question is one of:
   {"kind": "regions"}
   {"kind": "metrics"|"dimension_keys"|"dimension_values", "region", "namespace",
-   "metric"?, "key"?, "filters": {key: [values]}}
+   "metric"?, "key"?, "filters": {key: [values]}, "account"?: "all" | ACCOUNT_ID}
   {"kind": "instance_attribute", "region", "attribute", "filters": {name: [values]}}
   {"kind": "volumes", "region", "instance_ids": [...]}
   {"kind": "resource_arns", "region", "resource_type", "tags": {key: [values]}}
@@ -32,6 +32,10 @@ def metrics(q):
     if q["kind"] == "dimension_values" and q["key"] not in q.get("filters", {}):
         dims.append({"Name": q["key"]})
     args = {"Namespace": q["namespace"], "Dimensions": dims}
+    if "account" in q:
+        args["IncludeLinkedAccounts"] = True
+        if q["account"] != "all":
+            args["OwningAccount"] = q["account"]
     if q.get("metric"):
         args["MetricName"] = q["metric"]
     found = set()

@@ -133,20 +133,56 @@ def describe_alarm_history(fields):
     return 200, "text/xml", body.encode()
 
 
-def metric_matches(metric, fields):
-    if "Namespace" in fields and metric["Namespace"] != fields["Namespace"]:
+def list_metrics_params(fields):
+    """ListMetrics parameters from an awsQuery form, in the awsJson shape."""
+    params = {k: fields[k] for k in ("Namespace", "MetricName", "OwningAccount") if k in fields}
+    params["IncludeLinkedAccounts"] = fields.get("IncludeLinkedAccounts") == "true"
+    dims, n = [], 1
+    while f"Dimensions.member.{n}.Name" in fields:
+        d = {"Name": fields[f"Dimensions.member.{n}.Name"]}
+        if f"Dimensions.member.{n}.Value" in fields:
+            d["Value"] = fields[f"Dimensions.member.{n}.Value"]
+        dims.append(d)
+        n += 1
+    params["Dimensions"] = dims
+    return params
+
+
+def metric_matches(metric, params):
+    if "Namespace" in params and metric["Namespace"] != params["Namespace"]:
         return False
-    if "MetricName" in fields and metric["MetricName"] != fields["MetricName"]:
+    if "MetricName" in params and metric["MetricName"] != params["MetricName"]:
         return False
     dims = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
-    n = 1
-    while f"Dimensions.member.{n}.Name" in fields:
-        key = fields[f"Dimensions.member.{n}.Name"]
-        value = fields.get(f"Dimensions.member.{n}.Value")
-        if key not in dims or (value is not None and dims[key] != value):
-            return False
-        n += 1
-    return True
+    return all(
+        f["Name"] in dims and ("Value" not in f or dims[f["Name"]] == f["Value"])
+        for f in params.get("Dimensions", [])
+    )
+
+
+def linked(params, own_metrics, last_page):
+    """The metrics a monitoring account lists with IncludeLinkedAccounts, and their owners."""
+    with LOCK:
+        oam = dict(STATE["oam"])
+    sinks = oam.get("sinks", [])
+    own = sinks[0]["Arn"].split(":")[4] if sinks else "123456789012"
+    wanted = params.get("OwningAccount")
+    metrics = [] if wanted is not None and wanted != own else list(own_metrics)
+    owners = [own] * len(metrics)
+    if last_page and sinks:
+        accounts = {l["LinkArn"].split(":")[4] for l in oam.get("links", [])}
+        for m in oam.get("linked_metrics", []):
+            if m["Account"] in accounts and wanted in (None, m["Account"]) and metric_matches(m, params):
+                metrics.append({k: m[k] for k in ("Namespace", "MetricName", "Dimensions")})
+                owners.append(m["Account"])
+    return metrics, owners
+
+
+def linked_list_metrics_json(params, status, data):
+    """The same for the awsJson protocol (boto3's)."""
+    out = json.loads(data)
+    out["Metrics"], out["OwningAccounts"] = linked(params, out.get("Metrics", []), not out.get("NextToken"))
+    return status, "application/x-amz-json-1.0", json.dumps(out).encode()
 
 
 def linked_list_metrics(fields, status, data):
@@ -156,31 +192,24 @@ def linked_list_metrics(fields, status, data):
     q = lambda tag: f"{{{CW_NS}}}{tag}"
     result = root.find(q("ListMetricsResult"))
     metrics = result.find(q("Metrics"))
-    with LOCK:
-        oam = dict(STATE["oam"])
-    sinks = oam.get("sinks", [])
-    own = sinks[0]["Arn"].split(":")[4] if sinks else "123456789012"
-    wanted = fields.get("OwningAccount")
-    if wanted is not None and wanted != own:
-        for m in list(metrics):
-            metrics.remove(m)
-    owners = [own] * len(metrics)
-    if result.find(q("NextToken")) is None and sinks:
-        linked = {l["LinkArn"].split(":")[4] for l in oam.get("links", [])}
-        for m in oam.get("linked_metrics", []):
-            if m["Account"] not in linked or (wanted is not None and m["Account"] != wanted):
-                continue
-            if not metric_matches(m, fields):
-                continue
-            member = ET.SubElement(metrics, q("member"))
-            ET.SubElement(member, q("Namespace")).text = m["Namespace"]
-            ET.SubElement(member, q("MetricName")).text = m["MetricName"]
-            dims = ET.SubElement(member, q("Dimensions"))
-            for d in m.get("Dimensions", []):
-                dm = ET.SubElement(dims, q("member"))
-                ET.SubElement(dm, q("Name")).text = d["Name"]
-                ET.SubElement(dm, q("Value")).text = d["Value"]
-            owners.append(m["Account"])
+    own = [
+        {"Namespace": m.findtext(q("Namespace")), "MetricName": m.findtext(q("MetricName")),
+         "Dimensions": [{"Name": d.findtext(q("Name")), "Value": d.findtext(q("Value"))}
+                        for d in m.find(q("Dimensions")) or []]}
+        for m in metrics
+    ]
+    found, owners = linked(list_metrics_params(fields), own, result.find(q("NextToken")) is None)
+    for m in list(metrics):
+        metrics.remove(m)
+    for m in found:
+        member = ET.SubElement(metrics, q("member"))
+        ET.SubElement(member, q("Namespace")).text = m["Namespace"]
+        ET.SubElement(member, q("MetricName")).text = m["MetricName"]
+        dims = ET.SubElement(member, q("Dimensions"))
+        for d in m.get("Dimensions", []):
+            dm = ET.SubElement(dims, q("member"))
+            ET.SubElement(dm, q("Name")).text = d["Name"]
+            ET.SubElement(dm, q("Value")).text = d["Value"]
     accounts = ET.SubElement(result, q("OwningAccounts"))
     for a in owners:
         ET.SubElement(accounts, q("member")).text = a
@@ -295,6 +324,11 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(*describe_alarm_history(fields))
         if action == "ListMetrics" and fields.get("IncludeLinkedAccounts") == "true" and resp.status == 200:
             return self.answer(*linked_list_metrics(fields, resp.status, data))
+        target = self.headers.get("X-Amz-Target", "")
+        if target.endswith(".ListMetrics") and resp.status == 200:
+            params = json.loads(body or b"{}")
+            if params.get("IncludeLinkedAccounts"):
+                return self.answer(*linked_list_metrics_json(params, resp.status, data))
         relay_head(self, resp, len(data))
         self.wfile.write(data)
 
