@@ -1,12 +1,89 @@
-import { DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import {
+  AnnotationSupport,
+  CustomVariableSupport,
+  DataQueryRequest,
+  DataQueryResponse,
+  DataSourceInstanceSettings,
+  ScopedVars,
+} from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
+import { Observable } from 'rxjs';
 
-import { CloudWatchQuery, DEFAULT_QUERY, Dimensions, ResourceValue, StratusOptions } from './types';
+import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
+import { VariableQueryEditor } from './components/VariableQueryEditor';
+import { interpolateAnnotation, interpolateMetrics, interpolateVariable } from './interpolate';
+import { migrateVariableQuery, StoredVariableQuery } from './migrate';
+import {
+  Account,
+  AnnotationQuery,
+  CloudWatchQuery,
+  DEFAULT_ANNOTATION_QUERY,
+  DEFAULT_QUERY,
+  Dimensions,
+  ResourceValue,
+  StratusOptions,
+  StratusQuery,
+  VariableQuery,
+  VariableQueryType,
+} from './types';
+
+const VARIABLE_TYPES = new Set<string>(Object.values(VariableQueryType));
+
+/** Whether a query is a template variable's. */
+export const isVariableQuery = (q: StratusQuery): q is VariableQuery => 'queryType' in q && VARIABLE_TYPES.has(String(q.queryType));
+
+/** Whether a query is an alarm annotation's. */
+export const isAnnotationQuery = (q: StratusQuery): q is AnnotationQuery => 'queryMode' in q && q.queryMode === 'Annotations';
+
+/** Template variables run in the backend through QueryData, like every other query (Grafana's CustomVariableSupport). */
+class StratusVariableSupport extends CustomVariableSupport<DataSource, VariableQuery> {
+  editor = VariableQueryEditor;
+
+  constructor(private readonly datasource: DataSource) {
+    super();
+  }
+
+  query(request: DataQueryRequest<VariableQuery>): Observable<DataQueryResponse> {
+    // Grafana hands over the variable's stored query as it is: a legacy string or an object of any age.
+    const stored = request.targets[0] as unknown as StoredVariableQuery;
+    const target = migrateVariableQuery(stored);
+    return this.datasource.query({ ...request, targets: [{ ...target, refId: target.refId || 'variable' }] });
+  }
+}
+
+/** Alarm annotations: stored annotations of any age become `queryMode: "Annotations"` queries the backend answers. */
+const annotationSupport: AnnotationSupport<StratusQuery> = {
+  QueryEditor: AnnotationQueryEditor,
+  prepareAnnotation: (json) => {
+    if (json.target) {
+      return json;
+    }
+    // Old CloudWatch annotations kept the query at the top level, with a `statistics` list.
+    const old = json as unknown as Partial<AnnotationQuery> & { statistics?: string[] };
+    const target: AnnotationQuery = {
+      ...DEFAULT_ANNOTATION_QUERY,
+      refId: 'annotationQuery',
+      region: old.region ?? DEFAULT_ANNOTATION_QUERY.region,
+      namespace: old.namespace ?? '',
+      metricName: old.metricName ?? '',
+      dimensions: old.dimensions ?? {},
+      statistic: old.statistic ?? old.statistics?.[0] ?? DEFAULT_ANNOTATION_QUERY.statistic,
+      period: old.period ?? '',
+      prefixMatching: old.prefixMatching ?? false,
+      actionPrefix: old.actionPrefix ?? '',
+      alarmNamePrefix: old.alarmNamePrefix ?? '',
+    };
+    return { ...json, target };
+  },
+  prepareQuery: (anno) => (anno.target ? { ...DEFAULT_ANNOTATION_QUERY, ...anno.target, queryMode: 'Annotations' } : undefined),
+};
 
 /** Frontend half of the data source: resource lookups and template variables; queries run in the backend. */
-export class DataSource extends DataSourceWithBackend<CloudWatchQuery, StratusOptions> {
+export class DataSource extends DataSourceWithBackend<StratusQuery, StratusOptions> {
   constructor(instanceSettings: DataSourceInstanceSettings<StratusOptions>) {
     super(instanceSettings);
+    this.variables = new StratusVariableSupport(this);
+    this.annotations = annotationSupport;
   }
 
   getDefaultQuery(): Partial<CloudWatchQuery> {
@@ -14,31 +91,22 @@ export class DataSource extends DataSourceWithBackend<CloudWatchQuery, StratusOp
   }
 
   /** Hidden queries still feed math; only empty builder queries are skipped. */
-  filterQuery(query: CloudWatchQuery): boolean {
+  filterQuery(query: StratusQuery): boolean {
+    if (isVariableQuery(query) || isAnnotationQuery(query)) {
+      return true;
+    }
     return Boolean(query.expression || query.sqlExpression || (query.namespace && query.metricName));
   }
 
-  applyTemplateVariables(query: CloudWatchQuery, scopedVars: ScopedVars): CloudWatchQuery {
+  applyTemplateVariables(query: StratusQuery, scopedVars: ScopedVars): StratusQuery {
     const srv = getTemplateSrv();
-    const replace = (s: string | undefined) => (s ? srv.replace(s, scopedVars) : s ?? '');
-    const dimensions: Dimensions = {};
-    for (const [key, value] of Object.entries(query.dimensions ?? {})) {
-      const values = Array.isArray(value) ? value : [value];
-      // Multi-value variables expand to several values, as Grafana's CloudWatch does.
-      const expanded = values.flatMap((v) => srv.replace(v, scopedVars, 'pipe').split('|'));
-      dimensions[replace(key)] = expanded.length === 1 ? expanded[0] : expanded;
+    if (isVariableQuery(query)) {
+      return interpolateVariable(srv, scopedVars, query);
     }
-    return {
-      ...query,
-      region: replace(query.region) || 'default',
-      namespace: replace(query.namespace),
-      metricName: replace(query.metricName),
-      period: replace(query.period),
-      label: replace(query.label),
-      expression: replace(query.expression),
-      sqlExpression: replace(query.sqlExpression),
-      dimensions,
-    };
+    if (isAnnotationQuery(query)) {
+      return interpolateAnnotation(srv, scopedVars, query);
+    }
+    return interpolateMetrics(srv, scopedVars, query);
   }
 
   private async values(path: string, params: Record<string, string | undefined>): Promise<string[]> {
@@ -55,16 +123,29 @@ export class DataSource extends DataSourceWithBackend<CloudWatchQuery, StratusOp
     return this.values('namespaces', {});
   }
 
-  getMetrics(region: string, namespace: string): Promise<string[]> {
-    return this.values('metrics', { region, namespace });
+  getMetrics(region: string, namespace: string, accountId?: string): Promise<string[]> {
+    return this.values('metrics', { region, namespace, accountId });
   }
 
-  getDimensionKeys(region: string, namespace: string, metricName: string, dimensions: Dimensions): Promise<string[]> {
-    return this.values('dimension-keys', { region, namespace, metricName, dimensionFilters: JSON.stringify(dimensions) });
+  getDimensionKeys(region: string, namespace: string, metricName: string, dimensions: Dimensions, accountId?: string): Promise<string[]> {
+    return this.values('dimension-keys', { region, namespace, metricName, dimensionFilters: JSON.stringify(dimensions), accountId });
   }
 
-  getDimensionValues(region: string, namespace: string, metricName: string, dimensionKey: string, dimensions: Dimensions): Promise<string[]> {
+  getDimensionValues(
+    region: string,
+    namespace: string,
+    metricName: string,
+    dimensionKey: string,
+    dimensions: Dimensions,
+    accountId?: string
+  ): Promise<string[]> {
     const others = Object.fromEntries(Object.entries(dimensions).filter(([k]) => k !== dimensionKey));
-    return this.values('dimension-values', { region, namespace, metricName, dimensionKey, dimensionFilters: JSON.stringify(others) });
+    return this.values('dimension-values', { region, namespace, metricName, dimensionKey, dimensionFilters: JSON.stringify(others), accountId });
+  }
+
+  /** The monitoring account and its linked source accounts; none outside a monitoring account. */
+  async getAccounts(region: string): Promise<Account[]> {
+    const items: Array<{ value: Account }> = await this.getResource('accounts', region ? { region } : {});
+    return items.map((i) => i.value);
   }
 }

@@ -3,8 +3,8 @@ import { DataSourcePlugin } from '@grafana/data';
 import { ConfigEditor } from './components/ConfigEditor';
 import { QueryEditor } from './components/QueryEditor';
 import { DataSource } from './datasource';
-import { CloudWatchQuery, StratusOptions, StratusSecureOptions } from './types';
+import { StratusOptions, StratusQuery, StratusSecureOptions } from './types';
 
-export const plugin = new DataSourcePlugin<DataSource, CloudWatchQuery, StratusOptions, StratusSecureOptions>(DataSource)
+export const plugin = new DataSourcePlugin<DataSource, StratusQuery, StratusOptions, StratusSecureOptions>(DataSource)
   .setConfigEditor(ConfigEditor)
   .setQueryEditor(QueryEditor);

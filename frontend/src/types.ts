@@ -71,6 +71,104 @@ export interface ResourceValue {
   value: string;
 }
 
+/** One item of the `accounts` resource (cross-account observability). */
+export interface Account {
+  id: string;
+  arn: string;
+  label: string;
+  isMonitoringAccount: boolean;
+}
+
+/** Grafana's CloudWatch variable query types (`queryType`). */
+export enum VariableQueryType {
+  Regions = 'regions',
+  Namespaces = 'namespaces',
+  Metrics = 'metrics',
+  DimensionKeys = 'dimensionKeys',
+  DimensionValues = 'dimensionValues',
+  EBSVolumeIDs = 'ebsVolumeIDs',
+  EC2InstanceAttributes = 'ec2InstanceAttributes',
+  ResourceArns = 'resourceARNs',
+  Statistics = 'statistics',
+  LogGroups = 'logGroups',
+  Accounts = 'accounts',
+}
+
+/** Filters by key: the values each may have; an empty list means any value. */
+export type MultiFilters = Record<string, string[]>;
+
+/** Grafana's CloudWatch VariableQuery, field for field, so stored variables round-trip. */
+export interface VariableQuery extends DataQuery {
+  queryType: VariableQueryType;
+  region: string;
+  namespace: string;
+  metricName: string;
+  dimensionKey: string;
+  dimensionFilters: Dimensions;
+  ec2Filters: MultiFilters;
+  instanceID: string;
+  attributeName: string;
+  resourceType: string;
+  tags: MultiFilters;
+  logGroupPrefix?: string;
+  accountId?: string;
+}
+
+/** The refId Grafana's CloudWatch gives variable queries. */
+export const VARIABLE_REF_ID = 'CloudWatchVariableQueryEditor-VariableQuery';
+
+/** A variable query before any field is set. */
+export const DEFAULT_VARIABLE_QUERY: VariableQuery = {
+  refId: VARIABLE_REF_ID,
+  queryType: VariableQueryType.Regions,
+  region: 'default',
+  namespace: '',
+  metricName: '',
+  dimensionKey: '',
+  dimensionFilters: {},
+  ec2Filters: {},
+  instanceID: '',
+  attributeName: '',
+  resourceType: '',
+  tags: {},
+};
+
+/** Grafana's CloudWatch alarm annotation query. */
+export interface AnnotationQuery extends DataQuery {
+  queryMode: 'Annotations';
+  region: string;
+  namespace: string;
+  metricName: string;
+  dimensions: Dimensions;
+  statistic: string;
+  period: string;
+  prefixMatching: boolean;
+  actionPrefix: string;
+  alarmNamePrefix: string;
+}
+
+/** An annotation query before any field is set. */
+export const DEFAULT_ANNOTATION_QUERY: Omit<AnnotationQuery, 'refId'> = {
+  queryMode: 'Annotations',
+  region: 'default',
+  namespace: '',
+  metricName: '',
+  dimensions: {},
+  statistic: 'Average',
+  period: '',
+  prefixMatching: false,
+  actionPrefix: '',
+  alarmNamePrefix: '',
+};
+
+/** Any query the backend answers. */
+export type StratusQuery = CloudWatchQuery | AnnotationQuery | VariableQuery;
+
+/** What a legacy target with several statistics kept; the backend asks for each. */
+export interface LegacyStatistics {
+  statistics?: string[];
+}
+
 /** Standard statistics offered in the editor; percentiles are typed in (p99, tm90, ...). */
 export const STANDARD_STATISTICS = ['Average', 'Sum', 'Maximum', 'Minimum', 'SampleCount', 'IQM'];
 

@@ -1,27 +1,13 @@
 import React, { useState } from 'react';
-import { render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 
 import { InGrafana } from '../../tests/grafana';
 import { DataSource } from '../datasource';
-import { CloudWatchQuery, DEFAULT_QUERY, MetricEditorMode, MetricQueryType } from '../types';
+import { fakeDataSource, LINKED } from '../../tests/fakeDataSource';
+import { Account, CloudWatchQuery, DEFAULT_QUERY, MetricEditorMode, MetricQueryType } from '../types';
 import { QueryEditor } from './QueryEditor';
-
-/** A data source whose resource calls are recorded and answered from a table. */
-function fakeDataSource() {
-  const answers: Record<string, string[]> = {
-    regions: ['default', 'eu-west-1', 'us-east-1'],
-    namespaces: ['AWS/EC2', 'App/Orders'],
-    metrics: ['CPUUtilization', 'NetworkIn'],
-    'dimension-keys': ['InstanceId', 'AutoScalingGroupName'],
-    'dimension-values': ['i-1', 'i-2'],
-  };
-  const getResource = vi.fn(async (path: string) => (answers[path] ?? []).map((value) => ({ value })));
-  const ds = Object.create(DataSource.prototype) as DataSource;
-  (ds as unknown as { getResource: typeof getResource }).getResource = getResource;
-  return { ds, getResource };
-}
 
 function Editor({ ds, initial, onChange }: { ds: DataSource; initial: CloudWatchQuery; onChange: (q: CloudWatchQuery) => void }) {
   const [query, setQuery] = useState(initial);
@@ -31,8 +17,9 @@ function Editor({ ds, initial, onChange }: { ds: DataSource; initial: CloudWatch
         datasource={ds}
         query={query}
         onChange={(q) => {
-          setQuery(q);
-          onChange(q);
+          // The metrics editor only ever emits metrics queries.
+          setQuery(q as CloudWatchQuery);
+          onChange(q as CloudWatchQuery);
         }}
         onRunQuery={() => undefined}
       />
@@ -40,8 +27,8 @@ function Editor({ ds, initial, onChange }: { ds: DataSource; initial: CloudWatch
   );
 }
 
-function setup(initial: Partial<CloudWatchQuery> = {}) {
-  const { ds, getResource } = fakeDataSource();
+function setup(initial: Partial<CloudWatchQuery> = {}, accounts: Account[] = []) {
+  const { ds, getResource } = fakeDataSource(accounts);
   const onChange = vi.fn<(q: CloudWatchQuery) => void>();
   render(<Editor ds={ds} initial={{ ...DEFAULT_QUERY, refId: 'A', ...initial }} onChange={onChange} />);
   const last = () => onChange.mock.calls[onChange.mock.calls.length - 1][0];
@@ -49,7 +36,7 @@ function setup(initial: Partial<CloudWatchQuery> = {}) {
 }
 
 async function pick(label: string, option: string) {
-  await userEvent.click(screen.getByLabelText(label));
+  await userEvent.click(await screen.findByLabelText(label));
   await userEvent.click(await screen.findByText(option, { selector: 'span' }));
 }
 
@@ -123,5 +110,18 @@ describe('QueryEditor', () => {
     expect(last().metricQueryType).toBe(MetricQueryType.Insights);
     await userEvent.type(screen.getByLabelText('Metrics Insights SQL'), 'SELECT 1');
     expect(last().sqlExpression).toBe('SELECT 1');
+  });
+
+  it('offers an account picker only in a monitoring account with linked accounts', async () => {
+    const plain = setup();
+    await waitFor(() => expect(plain.getResource).toHaveBeenCalledWith('accounts', { region: 'default' }));
+    expect(screen.queryByLabelText('Account')).not.toBeInTheDocument();
+    cleanup();
+    const { last, getResource } = setup({ namespace: 'AWS/EC2' }, LINKED);
+    await pick('Account', 'payments-prod');
+    expect(last().accountId).toBe('444455556666');
+    await waitFor(() => expect(getResource).toHaveBeenCalledWith('metrics', { region: 'default', namespace: 'AWS/EC2', accountId: '444455556666' }));
+    await pick('Account', 'All');
+    expect(last().accountId).toBe('all');
   });
 });

@@ -1,31 +1,14 @@
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import {
-  Button,
-  InlineField,
-  InlineFieldRow,
-  InlineSwitch,
-  Input,
-  MultiSelect,
-  RadioButtonGroup,
-  Select,
-  Stack,
-  TextArea,
-} from '@grafana/ui';
+import { InlineField, InlineFieldRow, InlineSwitch, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
 
-import { DataSource } from '../datasource';
-import {
-  CloudWatchQuery,
-  DEFAULT_QUERY,
-  Dimensions,
-  MetricEditorMode,
-  MetricQueryType,
-  PERIODS,
-  STANDARD_STATISTICS,
-  StratusOptions,
-} from '../types';
+import type { DataSource } from '../datasource';
+import { CloudWatchQuery, DEFAULT_QUERY, MetricEditorMode, MetricQueryType, StratusOptions, StratusQuery } from '../types';
+import { AccountPicker } from './AccountPicker';
+import { DimensionsEditor } from './Dimensions';
+import { MetricField, NamespaceField, PeriodField, RegionField, StatisticField } from './Fields';
 
-export type Props = QueryEditorProps<DataSource, CloudWatchQuery, StratusOptions>;
+export type Props = QueryEditorProps<DataSource, StratusQuery, StratusOptions>;
 
 const QUERY_TYPES: Array<SelectableValue<MetricQueryType>> = [
   { label: 'Metric Search', value: MetricQueryType.Search },
@@ -37,116 +20,19 @@ const EDITOR_MODES: Array<SelectableValue<MetricEditorMode>> = [
   { label: 'Code', value: MetricEditorMode.Code },
 ];
 
-const toOptions = (values: string[]): Array<SelectableValue<string>> => values.map((v) => ({ label: v, value: v }));
-
-/** Loads options whenever `deps` change; a failed lookup leaves the list empty (the field still accepts typed values). */
-function useOptions(load: () => Promise<string[]>, deps: unknown[], enabled = true): Array<SelectableValue<string>> {
-  const [options, setOptions] = useState<Array<SelectableValue<string>>>([]);
-  useEffect(() => {
-    let live = true;
-    if (!enabled) {
-      setOptions([]);
-      return;
-    }
-    load()
-      .then((values) => live && setOptions(toOptions(values)))
-      .catch(() => live && setOptions([]));
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
-  return options;
-}
-
-/** The value(s) of a dimension as the editor shows them. */
-const dimensionValues = (v: string | string[]): string[] => (Array.isArray(v) ? v : v ? [v] : []);
-
-/** Stores one value as a string (the format older dashboards use) and several as a list. */
-const storeValues = (values: string[]): string | string[] => (values.length === 1 ? values[0] : values);
-
-interface DimensionRowProps {
-  datasource: DataSource;
-  query: CloudWatchQuery;
-  dimKey: string;
-  onChange: (dimensions: Dimensions) => void;
-}
-
-function DimensionRow({ datasource, query, dimKey, onChange }: DimensionRowProps) {
-  const { region, namespace, metricName, dimensions } = query;
-  const keyOptions = useOptions(
-    () => datasource.getDimensionKeys(region, namespace, metricName, dimensions),
-    [region, namespace, metricName, JSON.stringify(dimensions)],
-    Boolean(namespace)
-  );
-  const valueOptions = useOptions(
-    () => datasource.getDimensionValues(region, namespace, metricName, dimKey, dimensions),
-    [region, namespace, metricName, dimKey, JSON.stringify(dimensions)],
-    Boolean(namespace && dimKey)
-  );
-  const values = dimensionValues(dimensions[dimKey] ?? []);
-  const rename = (next: string) => {
-    const entries = Object.entries(dimensions).map(([k, v]): [string, string | string[]] => (k === dimKey ? [next, v] : [k, v]));
-    onChange(Object.fromEntries(entries));
-  };
-  return (
-    <InlineFieldRow>
-      <InlineField label="Dimension" labelWidth={14}>
-        <Select
-          aria-label={`Dimension key ${dimKey || 'new'}`}
-          width={24}
-          allowCustomValue
-          value={dimKey ? { label: dimKey, value: dimKey } : null}
-          options={keyOptions}
-          onChange={(o) => rename(o.value ?? '')}
-        />
-      </InlineField>
-      <InlineField label="=" labelWidth={4}>
-        <MultiSelect
-          aria-label={`Dimension values ${dimKey}`}
-          width={40}
-          allowCustomValue
-          value={values.map((v) => ({ label: v, value: v }))}
-          options={[{ label: '* (any value)', value: '*' }, ...valueOptions]}
-          onChange={(selected) => onChange({ ...dimensions, [dimKey]: storeValues(selected.map((s) => s.value ?? '')) })}
-        />
-      </InlineField>
-      <Button
-        aria-label={`Remove dimension ${dimKey}`}
-        variant="secondary"
-        icon="times"
-        onClick={() => {
-          const rest = { ...dimensions };
-          delete rest[dimKey];
-          onChange(rest);
-        }}
-      />
-    </InlineFieldRow>
-  );
-}
-
 /** The query editor: builder, code (metric math / SEARCH) and Metrics Insights, emitting Grafana's CloudWatch query JSON. */
 export function QueryEditor({ datasource, query: rawQuery, onChange, onRunQuery }: Props) {
-  const query: CloudWatchQuery = { ...DEFAULT_QUERY, ...rawQuery };
+  // Panels only hold metrics queries; whatever else a stored query carries is kept.
+  const query: CloudWatchQuery = { ...DEFAULT_QUERY, ...(rawQuery as Partial<CloudWatchQuery>), queryMode: 'Metrics', refId: rawQuery.refId };
   const set = (patch: Partial<CloudWatchQuery>) => onChange({ ...query, ...patch });
   const setAndRun = (patch: Partial<CloudWatchQuery>) => {
     set(patch);
     onRunQuery();
   };
 
-  const regions = useOptions(() => datasource.getRegions(), []);
-  const namespaces = useOptions(() => datasource.getNamespaces(), []);
-  const metrics = useOptions(
-    () => datasource.getMetrics(query.region, query.namespace),
-    [query.region, query.namespace],
-    Boolean(query.namespace)
-  );
-
   const isBuilder = query.metricQueryType === MetricQueryType.Search && query.metricEditorMode === MetricEditorMode.Builder;
   const isCode = query.metricQueryType === MetricQueryType.Search && query.metricEditorMode === MetricEditorMode.Code;
   const isInsights = query.metricQueryType === MetricQueryType.Insights;
-  const statistics = toOptions(STANDARD_STATISTICS.includes(query.statistic) || !query.statistic ? STANDARD_STATISTICS : [...STANDARD_STATISTICS, query.statistic]);
-  const periods = [{ label: 'auto', value: '' }, ...toOptions(PERIODS)];
 
   return (
     <Stack direction="column" gap={1}>
@@ -158,65 +44,33 @@ export function QueryEditor({ datasource, query: rawQuery, onChange, onRunQuery 
       </InlineFieldRow>
 
       <InlineFieldRow>
-        <InlineField label="Region" labelWidth={14}>
-          <Select
-            aria-label="Region"
-            width={24}
-            allowCustomValue
-            value={{ label: query.region, value: query.region }}
-            options={regions}
-            onChange={(o) => setAndRun({ region: o.value ?? 'default' })}
-          />
-        </InlineField>
+        <RegionField datasource={datasource} value={query.region} onChange={(region) => setAndRun({ region })} />
+        {!isInsights && (
+          <AccountPicker datasource={datasource} region={query.region} accountId={query.accountId} onChange={(accountId) => setAndRun({ accountId })} />
+        )}
       </InlineFieldRow>
 
       {isBuilder && (
         <>
           <InlineFieldRow>
-            <InlineField label="Namespace" labelWidth={14}>
-              <Select
-                aria-label="Namespace"
-                width={32}
-                allowCustomValue
-                value={query.namespace ? { label: query.namespace, value: query.namespace } : null}
-                options={namespaces}
-                onChange={(o) => set({ namespace: o.value ?? '', metricName: '', dimensions: {} })}
-              />
-            </InlineField>
-            <InlineField label="Metric name" labelWidth={14}>
-              <Select
-                aria-label="Metric name"
-                width={32}
-                allowCustomValue
-                value={query.metricName ? { label: query.metricName, value: query.metricName } : null}
-                options={metrics}
-                onChange={(o) => setAndRun({ metricName: o.value ?? '' })}
-              />
-            </InlineField>
-            <InlineField label="Statistic" labelWidth={12} tooltip="Type an extended statistic such as p99, tm90 or PR(10:20).">
-              <Select
-                aria-label="Statistic"
-                width={20}
-                allowCustomValue
-                value={{ label: query.statistic, value: query.statistic }}
-                options={statistics}
-                onChange={(o) => setAndRun({ statistic: o.value ?? 'Average' })}
-              />
-            </InlineField>
+            <NamespaceField datasource={datasource} value={query.namespace} onChange={(namespace) => set({ namespace, metricName: '', dimensions: {} })} />
+            <MetricField
+              datasource={datasource}
+              region={query.region}
+              namespace={query.namespace}
+              accountId={query.accountId}
+              value={query.metricName}
+              onChange={(metricName) => setAndRun({ metricName })}
+            />
+            <StatisticField value={query.statistic} onChange={(statistic) => setAndRun({ statistic })} />
           </InlineFieldRow>
-          {Object.keys(query.dimensions).map((key) => (
-            <DimensionRow key={key} datasource={datasource} query={query} dimKey={key} onChange={(dimensions) => setAndRun({ dimensions })} />
-          ))}
-          <InlineFieldRow>
-            <Button
-              variant="secondary"
-              icon="plus"
-              size="sm"
-              disabled={'' in query.dimensions}
-              onClick={() => set({ dimensions: { ...query.dimensions, '': [] } })}
-            >
-              Add dimension
-            </Button>
+          <DimensionsEditor
+            datasource={datasource}
+            scope={query}
+            dimensions={query.dimensions}
+            // A new row has no key yet: nothing to run.
+            onChange={(dimensions) => ('' in dimensions ? set({ dimensions }) : setAndRun({ dimensions }))}
+          >
             <InlineField label="Match exact" labelWidth={14} tooltip="Only metrics with exactly these dimensions; off matches metrics with more dimensions too.">
               <InlineSwitch
                 aria-label="Match exact"
@@ -224,7 +78,7 @@ export function QueryEditor({ datasource, query: rawQuery, onChange, onRunQuery 
                 onChange={(e) => setAndRun({ matchExact: e.currentTarget.checked })}
               />
             </InlineField>
-          </InlineFieldRow>
+          </DimensionsEditor>
         </>
       )}
 
@@ -257,16 +111,7 @@ export function QueryEditor({ datasource, query: rawQuery, onChange, onRunQuery 
       )}
 
       <InlineFieldRow>
-        <InlineField label="Period" labelWidth={14} tooltip="auto picks from the time range; or seconds, or a duration such as 5m.">
-          <Select
-            aria-label="Period"
-            width={16}
-            allowCustomValue
-            value={{ label: query.period || 'auto', value: query.period }}
-            options={periods}
-            onChange={(o) => setAndRun({ period: o.value ?? '' })}
-          />
-        </InlineField>
+        <PeriodField value={query.period} onChange={(period) => setAndRun({ period })} />
         <InlineField label="Label" labelWidth={10} tooltip="Dynamic labels work: ${PROP('Dim.InstanceId')}, ${LABEL}.">
           <Input aria-label="Label" width={32} value={query.label} onChange={(e) => set({ label: e.currentTarget.value })} onBlur={onRunQuery} />
         </InlineField>

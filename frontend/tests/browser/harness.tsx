@@ -1,21 +1,70 @@
-// A page that mounts the real settings editor the way Grafana does, for the browser test.
+// A page that mounts the real editors the way Grafana does, for the browser tests: the settings page
+// (#settings), the template variable editor (#variable) and the alarm annotation editor (#annotation).
+// Resource lookups are answered from the tests' table, with one linked account.
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useTheme2 } from '@grafana/ui';
 
+import { AnnotationQueryEditor } from '../../src/components/AnnotationQueryEditor';
 import { ConfigEditor } from '../../src/components/ConfigEditor';
+import { VariableQueryEditor } from '../../src/components/VariableQueryEditor';
+import { DEFAULT_ANNOTATION_QUERY, StratusQuery, VariableQuery } from '../../src/types';
+import { answer, LINKED, withResources } from '../answers';
 import { InGrafana, newSettings } from '../grafana';
+
+const datasource = withResources((path) => answer(path, LINKED));
+
+/** What the editor stored, for the test to read. */
+function Stored({ value }: { value: unknown }) {
+  return (
+    <pre data-testid="stored" style={{ marginTop: 24 }}>
+      {JSON.stringify(value, null, 2)}
+    </pre>
+  );
+}
+
+function Settings() {
+  const [options, setOptions] = useState(newSettings());
+  return (
+    <>
+      <ConfigEditor options={options} onOptionsChange={setOptions} />
+      <Stored value={{ jsonData: options.jsonData, secureJsonData: options.secureJsonData }} />
+    </>
+  );
+}
+
+function Variable() {
+  // A variable as an older dashboard stored it.
+  const [query, setQuery] = useState<VariableQuery>(
+    'dimension_values($region, AWS/EC2, CPUUtilization, InstanceId, {"AutoScalingGroupName": "$asg"})' as unknown as VariableQuery
+  );
+  return (
+    <>
+      <VariableQueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => undefined} />
+      <Stored value={query} />
+    </>
+  );
+}
+
+function Annotation() {
+  const [query, setQuery] = useState<StratusQuery>({ ...DEFAULT_ANNOTATION_QUERY, refId: 'Anno' });
+  return (
+    <>
+      <AnnotationQueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => undefined} />
+      <Stored value={query} />
+    </>
+  );
+}
+
+const PAGES: Record<string, () => React.JSX.Element> = { '#settings': Settings, '#variable': Variable, '#annotation': Annotation };
 
 function Harness() {
   const theme = useTheme2();
-  const [options, setOptions] = useState(newSettings());
+  const Page = PAGES[window.location.hash] ?? Settings;
   return (
     <InGrafana>
       <div style={{ background: theme.colors.background.primary, color: theme.colors.text.primary, padding: 24, minHeight: '100vh' }}>
-        <ConfigEditor options={options} onOptionsChange={setOptions} />
-        <pre data-testid="settings" style={{ marginTop: 24 }}>
-          {JSON.stringify({ jsonData: options.jsonData, secureJsonData: options.secureJsonData }, null, 2)}
-        </pre>
+        <Page />
       </div>
     </InGrafana>
   );
