@@ -16,7 +16,7 @@ use crate::observability::meters::{self, metered};
 use crate::query::{Answer, Failure};
 
 use super::plan::{Batch, Plan, PlannedQuery, Spec};
-use super::response::{assemble, Message, Page, SeriesResult};
+use super::response::{assemble, by_ref_id, Message, Page, SeriesResult};
 
 fn to_sdk_query(q: &PlannedQuery) -> MetricDataQuery {
     let b = MetricDataQuery::builder()
@@ -148,11 +148,8 @@ pub async fn execute(
             Err(f) => failed_batch(batch, f),
         }
     });
-    futures::future::join_all(runs)
-        .await
-        .into_iter()
-        .flatten()
-        .collect()
+    // A query planned as several (one per statistic) may span batches: one answer each.
+    by_ref_id(futures::future::join_all(runs).await.into_iter().flatten())
 }
 
 #[cfg(test)]

@@ -271,18 +271,31 @@ pub fn assemble(batch: &Batch, pages: &[Page]) -> Vec<(String, Answer)> {
     for s in &series {
         by_id.entry(&s.id).or_default().push(s);
     }
-    batch
-        .queries
-        .iter()
-        .filter(|q| q.return_data)
-        .map(|q| {
-            let mine = by_id
-                .get(q.id.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            (q.ref_id.clone(), answer(batch, q, mine, &call_notices))
-        })
-        .collect()
+    by_ref_id(batch.queries.iter().filter(|q| q.return_data).map(|q| {
+        let mine = by_id
+            .get(q.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        (q.ref_id.clone(), answer(batch, q, mine, &call_notices))
+    }))
+}
+
+/// One answer per refId, in order: a legacy query with several statistics is planned as one
+/// query per statistic, and answers with all their frames, or with the first failure.
+pub fn by_ref_id(answers: impl IntoIterator<Item = (String, Answer)>) -> Vec<(String, Answer)> {
+    let mut out: Vec<(String, Answer)> = Vec::new();
+    for (ref_id, a) in answers {
+        let Some(i) = out.iter().position(|(r, _)| *r == ref_id) else {
+            out.push((ref_id, a));
+            continue;
+        };
+        match (&mut out[i].1, a) {
+            (Ok(frames), Ok(more)) => frames.extend(more),
+            (Ok(_), Err(f)) => out[i].1 = Err(f),
+            (Err(_), _) => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -550,8 +563,16 @@ mod tests {
                 ],
             }],
         );
-        assert_eq!(out.len(), 2);
-        assert!(out.iter().all(|(r, _)| r == "A"));
+        assert_eq!(out.len(), 1, "one answer for the query");
+        let f = frames(&out[0].1);
+        assert_eq!(
+            f.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+            ["CPUUtilization Average", "CPUUtilization Maximum"]
+        );
+        assert_eq!(
+            (f[0].values.clone(), f[1].values.clone()),
+            (vec![Some(1.0)], vec![Some(2.0)])
+        );
     }
 
     #[test]
