@@ -4,6 +4,7 @@
 #   make dist   builds the plugin folder dist/ (release backend, module.js, plugin.json, logo,
 #               README)
 #   make bench  runs the benchmarks and writes bench/results.md (not part of make test)
+#   make corpus runs the public dashboard corpus (../shared/reference/corpus) through the plugin
 
 SHELL := /bin/bash
 VENV := .venv
@@ -27,7 +28,7 @@ GOOS_GOARCH = $(strip \
 	$(error unknown TARGET $(TARGET)))))))))
 NEXTEST := $(shell cargo nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: bench bench-record fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose test-backend test-frontend clean
+.PHONY: bench bench-record corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose test-backend test-frontend clean
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -75,6 +76,12 @@ test-frontend: npm chromium
 	cd frontend && npm test && npm run test:browser
 
 test: lint test-backend test-frontend
+
+# The public dashboard corpus, outside the repository (GPL-3.0): every dashboard's variables
+# and panels run through the plugin; prints how many work end to end (tests/corpus.rs).
+CORPUS ?= ../shared/reference/corpus
+corpus: venv
+	STRATUS_PYTHON=$(PYTHON) STRATUS_CORPUS=$(abspath $(CORPUS)) cargo test --locked --test corpus
 
 # Fuzz each target for FUZZ_SECONDS on the stable toolchain (cargo fuzz needs nightly flags,
 # which RUSTC_BOOTSTRAP allows). New inputs go to fuzz/corpus/, crashes to fuzz/artifacts/.

@@ -293,6 +293,22 @@ fn query_prints_frames_as_a_table_and_json() {
         "{}",
         text(&out)
     );
+
+    // A template variable, as a legacy string: its values as a table.
+    let out = r.run(
+        &[
+            "query",
+            "--provisioning",
+            &r.file,
+            "--name",
+            "Keys",
+            "--query",
+            r#"{"refId":"V","query":"metrics(Stratus/Cli, default)"}"#,
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    assert_eq!(text(&out), "V: text | value (1 rows)\n  Hits | Hits\n");
 }
 
 #[test]

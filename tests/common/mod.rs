@@ -2,6 +2,8 @@
 //! the built `gpx_stratus` binary started the way Grafana starts it and called over gRPC.
 #![allow(dead_code)] // each test binary uses a different part of the rig
 
+pub mod dashboard;
+
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
