@@ -254,6 +254,11 @@ impl<'a> Runner<'a> {
                     .iter_mut()
                     .map(|(k, v)| match v.as_slice() {
                         [one] if one != "*" => (k.clone(), one.clone()),
+                        // WAF's `Region` dimension holds region names, and its panels query
+                        // that region.
+                        _ if k.eq_ignore_ascii_case("region") => {
+                            (k.clone(), [REGION, "us-west-2"][i - 1].to_string())
+                        }
                         _ => (k.clone(), format!("{k}-{i}")),
                     })
                     .collect();
