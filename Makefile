@@ -61,6 +61,7 @@ deny:
 lint: npm deny
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
+	cargo clippy --test corpus -- -D warnings
 	cargo check --quiet --manifest-path fuzz/Cargo.toml --bins
 	cd frontend && npx tsc --noEmit && npx eslint src tests
 
@@ -71,6 +72,7 @@ ifeq ($(NEXTEST),yes)
 else
 	STRATUS_PYTHON=$(PYTHON) STRATUS_PACKAGE=$(abspath $(PACKAGE)) cargo test --no-fail-fast
 endif
+	$(MAKE) corpus CORPUS=tests/fixtures/dashboards CORPUS_MIN_COMPLETE=2
 
 test-frontend: npm chromium
 	cd frontend && npm test && npm run test:browser
@@ -80,8 +82,10 @@ test: lint test-backend test-frontend
 # The public dashboard corpus, outside the repository (GPL-3.0): every dashboard's variables
 # and panels run through the plugin; prints how many work end to end (tests/corpus.rs).
 CORPUS ?= ../shared/reference/corpus
+CORPUS_MIN_COMPLETE ?= 0
 corpus: venv
-	STRATUS_PYTHON=$(PYTHON) STRATUS_CORPUS=$(abspath $(CORPUS)) cargo test --locked --test corpus
+	STRATUS_PYTHON=$(PYTHON) STRATUS_CORPUS=$(abspath $(CORPUS)) STRATUS_CORPUS_MIN_COMPLETE=$(CORPUS_MIN_COMPLETE) \
+		cargo test --locked --test corpus
 
 # Fuzz each target for FUZZ_SECONDS on the stable toolchain (cargo fuzz needs nightly flags,
 # which RUSTC_BOOTSTRAP allows). New inputs go to fuzz/corpus/, crashes to fuzz/artifacts/.

@@ -1,8 +1,10 @@
 //! `make corpus`: the public dashboard corpus (../shared/reference/corpus, or STRATUS_CORPUS)
 //! run as Grafana runs it: each dashboard's variables resolved in order through QueryData,
 //! then every panel target with the variables in place. Prints, per dashboard, how many
-//! variables resolved and targets were answered, and the totals. The corpus is GPL-3.0 and
-//! stays outside the repository, so this is not part of `make test`.
+//! variables resolved and targets were answered, and the totals; exits 1 when fewer dashboards
+//! work end to end than STRATUS_CORPUS_MIN_COMPLETE (0 by default). The corpus is GPL-3.0 and
+//! stays outside the repository; `make test` runs this on Stratus's own dashboards
+//! (tests/fixtures/dashboards), which are in the corpus's format.
 
 #[path = "common/mod.rs"]
 mod common;
@@ -32,9 +34,11 @@ fn main() {
         let moto = Moto::start();
         let seeded = moto.seed(json!({
             "users": [{ "name": "grafana" }],
+            // The instances tests/dashboards.rs seeds, which Stratus's own dashboards list.
             "instances": [
-                { "tags": { "Name": "web-1" } },
-                { "tags": { "Name": "web-2" } }
+                { "tags": { "Name": "web-1", "Team": "core" } },
+                { "tags": { "Name": "web-2", "Team": "core" }, "type": "m5.large" },
+                { "tags": { "Name": "batch", "Team": "data" } }
             ]
         }));
         // Labels with spaces fail moto's signature check (see tests/dashboards.rs).
@@ -72,5 +76,13 @@ fn main() {
         );
         let mut plugin = plugin;
         assert!(plugin.alive(), "the plugin outlived the corpus");
+        let required: usize = std::env::var("STRATUS_CORPUS_MIN_COMPLETE")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if complete < required {
+            eprintln!("{complete} dashboards work end to end; {required} must");
+            std::process::exit(1);
+        }
     });
 }

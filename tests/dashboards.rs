@@ -30,7 +30,10 @@ async fn every_variable_resolves_and_every_panel_answers() {
     moto.allow_unsigned(1_000_000_000);
     let plugin = Plugin::start(&[]);
     let runner = Runner::new(&plugin, &moto.endpoint, &seeded["users"]["grafana"]);
-    let dashboards = load(&fixture("variables.json"), &fixture("targets.json"));
+    let dashboards = load(
+        &fixture("cloudwatch-dashboard-variables.json"),
+        &fixture("cloudwatch-dashboard-targets.json"),
+    );
     assert_eq!(dashboards.len(), 2);
     for d in &dashboards {
         let outcome = runner.run(d).await;

@@ -484,7 +484,8 @@ fn readme_commands_are_the_ones_the_tests_run() {
     assert!(first_block[0].starts_with("docker compose up"));
     assert!(first_block[1].starts_with("make test"));
     // Every shell command in the README is one make test runs or validates.
-    // make load is the load test make test runs shortened; make test compiles the fuzz targets
+    // make load is the load test make test runs shortened; make test runs make corpus on its
+    // own dashboards; make test compiles the fuzz targets
     // and the benchmarks (and replays the benchmark's recording), and runs cargo deny (advisories aside, which need a download); tests/cli.rs runs the CLI.
     let known = [
         "docker compose up",
@@ -494,6 +495,7 @@ fn readme_commands_are_the_ones_the_tests_run() {
         "make load",
         "make fuzz",
         "make bench",
+        "make corpus",
         "unzip ",
         "sha256sum -c",
         "gpx_stratus_linux_amd64 check",
