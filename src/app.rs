@@ -18,7 +18,7 @@ use crate::config::settings::{self, DataSourceInstance, Settings, SettingsError}
 use crate::health::{self, Step};
 use crate::query::{self, Answer, Failure, Query, QueryType};
 use crate::resources::{self, Lookups, Reply};
-use crate::{annotations, metrics, variables};
+use crate::{annotations, logs, metrics, variables};
 
 /// What Grafana says about a request besides its payload.
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -228,24 +228,28 @@ impl Plugin {
         let mut metric_queries = Vec::new();
         let mut variable_queries = Vec::new();
         let mut annotation_queries = Vec::new();
+        let mut logs_queries = Vec::new();
         for q in queries {
             match query::classify(&q.json) {
                 Ok((QueryType::Metrics, model)) => metric_queries.push((q, model)),
                 Ok((QueryType::Variable, model)) => variable_queries.push((q, model)),
                 Ok((QueryType::Annotations, model)) => annotation_queries.push((q, model)),
+                Ok((QueryType::Logs, model)) => logs_queries.push((q, model)),
                 Err(e) => {
                     answers.insert(q.ref_id, Err(e.into()));
                 }
             }
         }
-        let (metric_answers, variable_answers, annotation_answers) = futures::join!(
+        let (metric_answers, variable_answers, annotation_answers, logs_answers) = futures::join!(
             metrics::run(&session, metric_queries, clock::now_ms(), deadline),
             variables::run(&self.lookups, &session, &policy, variable_queries),
             annotations::run(&session, annotation_queries),
+            logs::run(&session, logs_queries, deadline),
         );
         answers.extend(metric_answers);
         answers.extend(variable_answers);
         answers.extend(annotation_answers);
+        answers.extend(logs_answers);
         answers
     }
 

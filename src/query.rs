@@ -31,6 +31,8 @@ pub enum QueryType {
     Variable,
     /// Alarm history as annotations.
     Annotations,
+    /// CloudWatch Logs Insights.
+    Logs,
 }
 
 /// Grafana's variable `queryType` names.
@@ -140,9 +142,10 @@ pub fn classify(json: &[u8]) -> Result<(QueryType, Map<String, Value>), QueryErr
         None | Some("Metrics") if is_variable_query(&obj) => Ok((QueryType::Variable, obj)),
         None | Some("Metrics") => Ok((QueryType::Metrics, obj)),
         Some("Annotations") => Ok((QueryType::Annotations, obj)),
+        Some("Logs") => Ok((QueryType::Logs, obj)),
         Some(mode) => Err(QueryError::new(
             "queryMode",
-            format!("{mode:?} queries are not supported by Stratus yet; Metrics and Annotations queries are"),
+            format!("{mode:?} is not a query mode; use Metrics, Logs or Annotations"),
         )),
     }
 }
@@ -235,6 +238,12 @@ mod tests {
             QueryType::Annotations
         );
         assert_eq!(
+            classify(br#"{"queryMode":"Logs","expression":"fields @message"}"#)
+                .unwrap()
+                .0,
+            QueryType::Logs
+        );
+        assert_eq!(
             classify(br#"{"queryMode":"Metrics","refId":"A"}"#)
                 .unwrap()
                 .1["refId"],
@@ -243,7 +252,7 @@ mod tests {
         for (json, field) in [
             (&b"{bad"[..], WHOLE_QUERY),
             (b"[]", WHOLE_QUERY),
-            (br#"{"queryMode":"Logs"}"#, "queryMode"),
+            (br#"{"queryMode":"Traces"}"#, "queryMode"),
             (br#"{"queryMode":7}"#, "queryMode"),
         ] {
             let err = classify(json).unwrap_err();

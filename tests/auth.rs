@@ -25,7 +25,7 @@ async fn keys_mode_authenticates_and_says_who() {
     assert_eq!(resp.status, OK, "{}", resp.message);
     assert_eq!(
         resp.message,
-        format!("Authenticated as arn:aws:iam::{ACCOUNT}:user/alice (account {ACCOUNT}) via Access & secret key; CloudWatch reachable in {REGION}")
+        format!("Authenticated as arn:aws:iam::{ACCOUNT}:user/alice (account {ACCOUNT}) via Access & secret key; CloudWatch and CloudWatch Logs reachable in {REGION}")
     );
     let d = details(&resp);
     assert_eq!(d["arn"], format!("arn:aws:iam::{ACCOUNT}:user/alice"));
@@ -526,7 +526,8 @@ async fn no_region_anywhere_is_a_clear_error() {
         .await;
     assert_eq!(resp.status, OK, "{}", resp.message);
     assert!(
-        resp.message.ends_with("CloudWatch reachable in eu-west-1"),
+        resp.message
+            .ends_with("CloudWatch and CloudWatch Logs reachable in eu-west-1"),
         "{}",
         resp.message
     );

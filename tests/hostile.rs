@@ -113,8 +113,17 @@ async fn hostile_queries_fail_alone_with_clear_errors() {
         ),
         (
             q(
-                "logs_query",
+                "logs_query_without_groups",
                 json!({ "queryMode": "Logs", "expression": "fields @message" }),
+                now - hour,
+                now,
+            ),
+            "Query field `logGroups`",
+        ),
+        (
+            q(
+                "unknown_mode",
+                json!({ "queryMode": "Traces", "expression": "x" }),
                 now - hour,
                 now,
             ),

@@ -1,10 +1,11 @@
 """Seeds the moto AWS emulator for Stratus: the demo stack's seeder and the tests' fixture.
 
     seeder.py seed ENDPOINT < spec.json
-        Creates the IAM users (allowed to read CloudWatch and, unless "lookups" is false, what
-        template variables look up), roles (optionally with an sts:ExternalId trust
-        condition), metric points, EC2 instances (with tags) and metric alarms a spec names,
-        arms moto's SigV4 checks, prints what it made as JSON.
+        Creates the IAM users (allowed to read CloudWatch, CloudWatch Logs unless "logs" is
+        false, and, unless "lookups" is false, what template variables look up), roles
+        (optionally with an sts:ExternalId trust condition), metric points, EC2 instances (with
+        tags), metric alarms and log groups with events a spec names, arms moto's SigV4
+        checks, prints what it made as JSON.
 
     seeder.py demo ENDPOINT OUT_DIR [--once]
         Creates the demo identities, writes OUT_DIR/demo.env (the variables the provisioning
@@ -55,6 +56,12 @@ CLOUDWATCH_READ = [
     {"Effect": "Allow", "Action": ["monitoring:*", "cloudwatch:*"], "Resource": "*"},
     {"Effect": "Allow", "Action": ["sts:GetCallerIdentity"], "Resource": "*"},
 ]
+# Logs Insights queries and the log group lookups, as Grafana's CloudWatch documents them.
+LOGS_READ = [
+    {"Effect": "Allow", "Resource": "*", "Action": [
+        "logs:DescribeLogGroups", "logs:GetLogGroupFields", "logs:StartQuery", "logs:StopQuery",
+        "logs:GetQueryResults", "logs:GetLogEvents"]},
+]
 # What Grafana's CloudWatch documentation asks for besides CloudWatch: template variables read
 # EC2 and the tagging API, account lookups Observability Access Manager.
 LOOKUPS = [
@@ -76,6 +83,8 @@ def seed(endpoint, spec, arm_auth=True):
         statements = list(CLOUDWATCH_READ) if user.get("cloudwatch", True) else []
         if user.get("lookups", True):
             statements.extend(LOOKUPS)
+        if user.get("logs", True):
+            statements.extend(LOGS_READ)
         statements.append({"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"})
         iam.put_user_policy(
             UserName=name,
@@ -103,10 +112,11 @@ def seed(endpoint, spec, arm_auth=True):
                 }
             )
         arn = iam.create_role(RoleName=role["name"], AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+        allowed = CLOUDWATCH_READ + (LOGS_READ if role.get("logs", True) else [])
         iam.put_role_policy(
             RoleName=role["name"],
             PolicyName="cw",
-            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": CLOUDWATCH_READ}),
+            PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": allowed}),
         )
         out["roles"][role["name"]] = {"arn": arn}
     for metric in spec.get("metrics", []):
@@ -114,6 +124,7 @@ def seed(endpoint, spec, arm_auth=True):
     out["instances"] = [run_instance(endpoint, i) for i in spec.get("instances", [])]
     for alarm in spec.get("alarms", []):
         put_alarm(client(endpoint, "cloudwatch", alarm.get("region", "us-east-1")), alarm)
+    out["log_groups"] = [put_logs(endpoint, g) for g in spec.get("log_groups", [])]
     if arm_auth:
         post(endpoint, "/moto-api/reset-auth", "0")
     return out
@@ -152,6 +163,21 @@ def put_alarm(cw, alarm):
         AlarmActions=alarm.get("actions", []),
         **({"Statistic": stat} if standard else {"ExtendedStatistic": stat}),
     )
+
+
+def put_logs(endpoint, group):
+    """A log group with one stream of events: {"name", "region"?, "events": [[seconds ago,
+    message]]}; returns its name, ARN and the events' epoch milliseconds."""
+    logs = client(endpoint, "logs", group.get("region", "us-east-1"))
+    logs.create_log_group(logGroupName=group["name"])
+    logs.create_log_stream(logGroupName=group["name"], logStreamName="stream-1")
+    now_ms = int(time.time() * 1000)
+    events = sorted(({"timestamp": now_ms - int(ago * 1000), "message": m} for ago, m in group.get("events", [])),
+                    key=lambda e: e["timestamp"])
+    if events:
+        logs.put_log_events(logGroupName=group["name"], logStreamName="stream-1", logEvents=events)
+    arn = logs.describe_log_groups(logGroupNamePrefix=group["name"])["logGroups"][0]["arn"]
+    return {"name": group["name"], "arn": arn, "timestamps": [e["timestamp"] for e in events]}
 
 
 def put(cw, metric):

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::frames::table::{TableFrame, Values};
+use crate::frames::table::{Column, TableFrame, Values};
 
 /// One DescribeAlarmHistory item.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,14 +48,14 @@ pub fn frame(ref_id: &str, items: Vec<HistoryItem>, alarms: &BTreeSet<String>) -
         ref_id: ref_id.to_string(),
         meta: None,
         columns: vec![
-            (
-                "time".into(),
+            Column::new(
+                "time",
                 Values::Time(items.iter().map(|i| Some(i.time_ms)).collect()),
             ),
-            ("timeEnd".into(), Values::Time(ends)),
-            ("title".into(), text(|i| &i.alarm)),
-            ("tags".into(), text(|i| &i.kind)),
-            ("text".into(), text(|i| &i.summary)),
+            Column::new("timeEnd", Values::Time(ends)),
+            Column::new("title", text(|i| &i.alarm)),
+            Column::new("tags", text(|i| &i.kind)),
+            Column::new("text", text(|i| &i.summary)),
         ],
     }
 }
@@ -84,7 +84,14 @@ mod tests {
             item(100, "a", "StateUpdate", "Alarm updated from OK to ALARM"),
         ];
         let f = frame("Anno", items, &BTreeSet::from(["a".into(), "b".into()]));
-        let col = |name: &str| f.columns.iter().find(|(n, _)| n == name).unwrap().1.clone();
+        let col = |name: &str| {
+            f.columns
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap()
+                .values
+                .clone()
+        };
         assert_eq!(
             col("time"),
             Values::Time(vec![Some(100), Some(150), Some(200), Some(300)])
@@ -108,7 +115,7 @@ mod tests {
                 "Alarm updated from ALARM to OK"
             ])
         );
-        let names: Vec<&str> = f.columns.iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = f.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["time", "timeEnd", "title", "tags", "text"]);
     }
 }

@@ -48,6 +48,8 @@ pub struct AwsSession {
     pub credential_log: Arc<CredentialLog>,
     /// Bounds the GetMetricData calls in flight for this data source.
     pub calls: tokio::sync::Semaphore,
+    /// Bounds this data source's running Logs Insights queries (`logsConcurrentQueries`).
+    pub logs_queries: tokio::sync::Semaphore,
     config: SdkConfig,
     user_agent: Vec<FrameworkMetadata>,
     sts: aws_sdk_sts::Client,
@@ -55,6 +57,7 @@ pub struct AwsSession {
     ec2: PerRegion<aws_sdk_ec2::Client>,
     tagging: PerRegion<aws_sdk_resourcegroupstagging::Client>,
     oam: PerRegion<aws_sdk_oam::Client>,
+    logs: PerRegion<aws_sdk_cloudwatchlogs::Client>,
 }
 
 /// One client of a service per region, built on first use.
@@ -106,6 +109,16 @@ impl AwsSession {
                 .region(sdk_region(region));
             conf.set_endpoint_url(self.endpoints.service.clone());
             aws_sdk_resourcegroupstagging::Client::from_conf(conf.build())
+        })
+    }
+
+    /// A CloudWatch Logs client for `region` (Logs Insights, log groups).
+    pub fn logs(&self, region: &Region) -> aws_sdk_cloudwatchlogs::Client {
+        self.logs.get(region, || {
+            let mut conf = aws_sdk_cloudwatchlogs::config::Builder::from(&self.config)
+                .region(sdk_region(region));
+            conf.set_endpoint_url(self.endpoints.service.clone());
+            aws_sdk_cloudwatchlogs::Client::from_conf(conf.build())
         })
     }
 
@@ -239,6 +252,7 @@ pub async fn build(
         endpoints,
         credential_log,
         calls: tokio::sync::Semaphore::new(policy.max_concurrent_calls),
+        logs_queries: tokio::sync::Semaphore::new(settings.logs.max_queries),
         sts: aws_sdk_sts::Client::from_conf(sts_conf.build()),
         config,
         user_agent,
@@ -246,6 +260,7 @@ pub async fn build(
         ec2: PerRegion::new(),
         tagging: PerRegion::new(),
         oam: PerRegion::new(),
+        logs: PerRegion::new(),
     })
 }
 

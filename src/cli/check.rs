@@ -97,7 +97,7 @@ fn print_check(r: &Value) {
                 .unwrap_or("never (long-lived keys)")
         );
         println!(
-            "  CloudWatch:   reachable in {}",
+            "  CloudWatch:   reachable in {} (metrics and logs)",
             d["region"].as_str().unwrap_or_default()
         );
     } else {

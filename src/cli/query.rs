@@ -139,6 +139,7 @@ fn cell(values: &Values, row: usize) -> Value {
     match values {
         Values::Text(v) => json!(v[row]),
         Values::Time(v) => json!(v[row].map(rfc3339_ms)),
+        Values::Number(v) => json!(v[row]),
     }
 }
 
@@ -149,7 +150,7 @@ fn table_json(t: &TableFrame) -> Value {
             Value::Object(
                 t.columns
                     .iter()
-                    .map(|(name, values)| (name.clone(), cell(values, r)))
+                    .map(|c| (c.name.clone(), cell(&c.values, r)))
                     .collect(),
             )
         })
@@ -159,13 +160,13 @@ fn table_json(t: &TableFrame) -> Value {
 
 /// A table as text: a header line with the column names, then one line per row.
 fn table_text(t: &TableFrame) -> String {
-    let names: Vec<&str> = t.columns.iter().map(|(n, _)| n.as_str()).collect();
+    let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
     let mut out = format!("{}: {} ({} rows)\n", t.ref_id, names.join(" | "), t.rows());
     for r in 0..t.rows() {
         let cells: Vec<String> = t
             .columns
             .iter()
-            .map(|(_, v)| match cell(v, r) {
+            .map(|c| match cell(&c.values, r) {
                 Value::String(s) => s,
                 Value::Null => String::new(),
                 other => other.to_string(),
@@ -208,6 +209,7 @@ fn frame_table(f: &SeriesFrame) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frames::table::Column;
 
     #[test]
     fn times() {
@@ -248,8 +250,8 @@ mod tests {
             ref_id: "V".into(),
             meta: None,
             columns: vec![
-                ("text".into(), Values::Text(vec![Some("a".into())])),
-                ("time".into(), Values::Time(vec![Some(1_000)])),
+                Column::new("text", Values::Text(vec![Some("a".into())])),
+                Column::new("time", Values::Time(vec![Some(1_000)])),
             ],
         };
         assert_eq!(

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -11,6 +12,7 @@ use thiserror::Error;
 use super::json::{self, json_type, WrongType};
 use super::names::{Endpoint, Region, RoleArn};
 use super::secret::Secret;
+use super::values::parse_duration;
 
 /// A data source as Grafana sends it with every request (or as a provisioning file gives it).
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -177,6 +179,28 @@ pub struct Settings {
     pub default_region: Option<Region>,
     /// Extra namespaces for the query editor (comma-separated in jsonData).
     pub custom_metrics_namespaces: Vec<String>,
+    /// How Logs Insights queries run.
+    pub logs: LogsSettings,
+}
+
+/// How long Logs Insights queries may run, and how many at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogsSettings {
+    /// How long Stratus waits for a query before stopping it (`logsTimeout`, Grafana's key;
+    /// 30 minutes by default, as in Grafana).
+    pub timeout: Duration,
+    /// Logs Insights queries this data source runs at once (`logsConcurrentQueries`); AWS
+    /// limits concurrent queries per account, so queries beyond it wait their turn.
+    pub max_queries: usize,
+}
+
+impl Default for LogsSettings {
+    fn default() -> Self {
+        LogsSettings {
+            timeout: Duration::from_secs(30 * 60),
+            max_queries: 10,
+        }
+    }
 }
 
 impl Settings {
@@ -236,6 +260,20 @@ pub enum SettingsError {
     InvalidEndpoint {
         /// The field name.
         field: &'static str,
+        /// The value found.
+        value: String,
+    },
+    /// `logsTimeout` is not a duration.
+    #[error(
+        "Setting `logsTimeout` ({value:?}) is not a duration. Use a value such as 30m, 15m or 90s."
+    )]
+    InvalidLogsTimeout {
+        /// The value found.
+        value: String,
+    },
+    /// `logsConcurrentQueries` is not a count Stratus can use.
+    #[error("Setting `logsConcurrentQueries` ({value:?}) must be a whole number from 1 to 100 (CloudWatch Logs runs at most 100 queries at once per account).")]
+    InvalidLogsConcurrency {
         /// The value found.
         value: String,
     },
@@ -351,6 +389,35 @@ fn assume_role(obj: &Map<String, Value>) -> Result<Option<AssumeRole>, SettingsE
     }))
 }
 
+/// `logsTimeout` and `logsConcurrentQueries`; numbers stored as JSON numbers count too.
+fn logs(obj: &Map<String, Value>) -> Result<LogsSettings, SettingsError> {
+    let defaults = LogsSettings::default();
+    let timeout = match setting(obj, "logsTimeout")? {
+        None => defaults.timeout,
+        Some(v) => parse_duration(&v)
+            .filter(|d| !d.is_zero())
+            .ok_or(SettingsError::InvalidLogsTimeout { value: v })?,
+    };
+    let max_queries = match obj.get("logsConcurrentQueries") {
+        None | Some(Value::Null) => defaults.max_queries,
+        Some(v) => {
+            let text = v
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| v.to_string());
+            text.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=100).contains(n))
+                .ok_or(SettingsError::InvalidLogsConcurrency { value: text })?
+        }
+    };
+    Ok(LogsSettings {
+        timeout,
+        max_queries,
+    })
+}
+
 /// Parses and validates a data source's settings.
 pub fn parse(ds: &DataSourceInstance) -> Result<Settings, SettingsError> {
     let obj = json_object(&ds.json_data)?;
@@ -377,6 +444,7 @@ pub fn parse(ds: &DataSourceInstance) -> Result<Settings, SettingsError> {
         sts_endpoint: parse_endpoint("stsEndpoint", setting(&obj, "stsEndpoint")?)?,
         default_region,
         custom_metrics_namespaces,
+        logs: logs(&obj)?,
     })
 }
 
@@ -642,5 +710,36 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.custom_metrics_namespaces, vec!["App/One", "App/Two"]);
+    }
+
+    #[test]
+    fn logs_timeout_and_concurrency() {
+        let logs = |json: &str| parse_json(json, &[], "").map(|s| s.logs);
+        assert_eq!(logs("{}").unwrap(), LogsSettings::default());
+        assert_eq!(logs("{}").unwrap().timeout, Duration::from_secs(1800));
+        let s = logs(r#"{"logsTimeout": "90s", "logsConcurrentQueries": 4}"#).unwrap();
+        assert_eq!((s.timeout, s.max_queries), (Duration::from_secs(90), 4));
+        assert_eq!(
+            logs(r#"{"logsConcurrentQueries": "30"}"#)
+                .unwrap()
+                .max_queries,
+            30
+        );
+        for (json, field) in [
+            (r#"{"logsTimeout": "soon"}"#, "logsTimeout"),
+            (r#"{"logsTimeout": "0s"}"#, "logsTimeout"),
+            (r#"{"logsConcurrentQueries": 0}"#, "logsConcurrentQueries"),
+            (
+                r#"{"logsConcurrentQueries": "many"}"#,
+                "logsConcurrentQueries",
+            ),
+            (
+                r#"{"logsConcurrentQueries": 1000}"#,
+                "logsConcurrentQueries",
+            ),
+        ] {
+            let e = logs(json).unwrap_err().to_string();
+            assert!(e.contains(field), "{json}: {e}");
+        }
     }
 }

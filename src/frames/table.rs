@@ -1,9 +1,10 @@
-//! Table frames: named columns of times or text, for variable values and annotations.
+//! Table frames: named columns of times, numbers or text, for variable values, annotations and
+//! logs.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, StringArray, TimestampNanosecondArray};
+use arrow::array::{Array, ArrayRef, Float64Array, StringArray, TimestampNanosecondArray};
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::error::ArrowError;
 use arrow::ipc::reader::FileReader;
@@ -18,6 +19,8 @@ pub enum Values {
     Time(Vec<Option<i64>>),
     /// Text.
     Text(Vec<Option<String>>),
+    /// Numbers.
+    Number(Vec<Option<f64>>),
 }
 
 impl Values {
@@ -25,6 +28,7 @@ impl Values {
         match self {
             Values::Time(v) => v.len(),
             Values::Text(v) => v.len(),
+            Values::Number(v) => v.len(),
         }
     }
 
@@ -43,6 +47,36 @@ impl Values {
                 DataType::Utf8,
                 Arc::new(v.iter().map(Option::as_deref).collect::<StringArray>()),
             ),
+            Values::Number(v) => (
+                DataType::Float64,
+                Arc::new(v.iter().copied().collect::<Float64Array>()),
+            ),
+        }
+    }
+}
+
+/// One column: its name and values, and the labels and display config Grafana reads from the
+/// field's metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The field's name.
+    pub name: String,
+    /// Its values.
+    pub values: Values,
+    /// Labels, which make a number column one series among others.
+    pub labels: BTreeMap<String, String>,
+    /// Field config (links, hidden), if any.
+    pub config: Option<Value>,
+}
+
+impl Column {
+    /// A column without labels or config.
+    pub fn new(name: impl Into<String>, values: Values) -> Self {
+        Column {
+            name: name.into(),
+            values,
+            labels: BTreeMap::new(),
+            config: None,
         }
     }
 }
@@ -57,14 +91,14 @@ pub struct TableFrame {
     /// Frame meta as JSON, if any.
     pub meta: Option<Value>,
     /// The columns, in order; all of one length.
-    pub columns: Vec<(String, Values)>,
+    pub columns: Vec<Column>,
 }
 
 impl TableFrame {
     /// Encodes the frame as Arrow IPC file bytes, as Grafana reads them.
     pub fn to_arrow(&self) -> Result<Vec<u8>, ArrowError> {
-        let rows = self.columns.first().map_or(0, |(_, v)| v.len());
-        if self.columns.iter().any(|(_, v)| v.len() != rows) {
+        let rows = self.rows();
+        if self.columns.iter().any(|c| c.values.len() != rows) {
             return Err(ArrowError::InvalidArgumentError(
                 "the columns of a table frame differ in length".into(),
             ));
@@ -79,11 +113,22 @@ impl TableFrame {
         let (fields, arrays): (Vec<Field>, Vec<ArrayRef>) = self
             .columns
             .iter()
-            .map(|(name, values)| {
-                let (data_type, array) = values.array();
-                let field = Field::new(name, data_type, true)
-                    .with_metadata(HashMap::from([("name".to_string(), name.clone())]));
-                (field, array)
+            .map(|c| {
+                let (data_type, array) = c.values.array();
+                let mut meta = HashMap::from([("name".to_string(), c.name.clone())]);
+                if !c.labels.is_empty() {
+                    meta.insert(
+                        "labels".into(),
+                        serde_json::to_string(&c.labels).unwrap_or_else(|_| "{}".into()),
+                    );
+                }
+                if let Some(config) = &c.config {
+                    meta.insert("config".into(), config.to_string());
+                }
+                (
+                    Field::new(&c.name, data_type, true).with_metadata(meta),
+                    array,
+                )
             })
             .unzip();
         let schema = Arc::new(Schema::new(fields).with_metadata(schema_meta));
@@ -96,29 +141,41 @@ impl TableFrame {
         Ok(buf)
     }
 
-    /// Decodes a frame of text and time columns (for the command line's output).
+    /// Decodes a table frame (for the command line's output).
     pub fn from_arrow(bytes: &[u8]) -> Result<TableFrame, ArrowError> {
         let reader = FileReader::try_new(std::io::Cursor::new(bytes), None)?;
         let schema = reader.schema();
         let md = schema.metadata();
-        let mut columns: Vec<(String, Values)> = schema
+        let mut columns: Vec<Column> = schema
             .fields()
             .iter()
-            .map(|f| match f.data_type() {
-                DataType::Utf8 => Ok((f.name().clone(), Values::Text(Vec::new()))),
-                DataType::Timestamp(TimeUnit::Nanosecond, _) => {
-                    Ok((f.name().clone(), Values::Time(Vec::new())))
-                }
-                other => Err(ArrowError::SchemaError(format!(
-                    "a table frame has no {other} columns"
-                ))),
+            .map(|f| {
+                let values = match f.data_type() {
+                    DataType::Utf8 => Values::Text(Vec::new()),
+                    DataType::Float64 => Values::Number(Vec::new()),
+                    DataType::Timestamp(TimeUnit::Nanosecond, _) => Values::Time(Vec::new()),
+                    other => {
+                        return Err(ArrowError::SchemaError(format!(
+                            "a table frame has no {other} columns"
+                        )))
+                    }
+                };
+                let md = f.metadata();
+                Ok(Column {
+                    labels: md
+                        .get("labels")
+                        .and_then(|l| serde_json::from_str(l).ok())
+                        .unwrap_or_default(),
+                    config: md.get("config").and_then(|c| serde_json::from_str(c).ok()),
+                    ..Column::new(f.name().clone(), values)
+                })
             })
             .collect::<Result<_, _>>()?;
         for batch in reader {
             let batch = batch?;
-            for (i, (_, values)) in columns.iter_mut().enumerate() {
+            for (i, column) in columns.iter_mut().enumerate() {
                 let array = batch.column(i);
-                match values {
+                match &mut column.values {
                     Values::Text(v) => {
                         let a = array
                             .as_any()
@@ -137,6 +194,13 @@ impl TableFrame {
                             (0..a.len()).map(|r| (!a.is_null(r)).then(|| a.value(r) / 1_000_000)),
                         );
                     }
+                    Values::Number(v) => {
+                        let a = array
+                            .as_any()
+                            .downcast_ref::<Float64Array>()
+                            .ok_or_else(|| ArrowError::SchemaError("not a number".into()))?;
+                        v.extend((0..a.len()).map(|r| (!a.is_null(r)).then(|| a.value(r))));
+                    }
                 }
             }
         }
@@ -150,7 +214,7 @@ impl TableFrame {
 
     /// The number of rows.
     pub fn rows(&self) -> usize {
-        self.columns.first().map_or(0, |(_, v)| v.len())
+        self.columns.first().map_or(0, |c| c.values.len())
     }
 }
 
@@ -167,11 +231,16 @@ mod tests {
             ref_id: "V".into(),
             meta: None,
             columns: vec![
-                ("time".into(), Values::Time(vec![Some(1_000), None])),
-                (
-                    "text".into(),
+                Column::new("time", Values::Time(vec![Some(1_000), None])),
+                Column::new(
+                    "text",
                     Values::Text(vec![Some("a".into()), Some("b".into())]),
                 ),
+                Column {
+                    labels: BTreeMap::from([("service".into(), "web".into())]),
+                    config: Some(serde_json::json!({"custom": {"hidden": true}})),
+                    ..Column::new("n", Values::Number(vec![Some(1.5), None]))
+                },
             ],
         };
         let bytes = frame.to_arrow().unwrap();
@@ -191,10 +260,13 @@ mod tests {
             .downcast_ref::<StringArray>()
             .unwrap();
         assert_eq!((text.value(0), text.value(1)), ("a", "b"));
+        let n = batch.schema().field(2).metadata().clone();
+        assert_eq!(n["labels"], r#"{"service":"web"}"#);
+        assert_eq!(n["config"], r#"{"custom":{"hidden":true}}"#);
         let ragged = TableFrame {
             columns: vec![
-                ("a".into(), Values::Text(vec![None])),
-                ("b".into(), Values::Text(vec![])),
+                Column::new("a", Values::Text(vec![None])),
+                Column::new("b", Values::Text(vec![])),
             ],
             ..frame.clone()
         };

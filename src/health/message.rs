@@ -25,6 +25,8 @@ pub enum Step {
     Sts,
     /// CloudWatch ListMetrics.
     CloudWatch,
+    /// CloudWatch Logs DescribeLogGroups.
+    Logs,
 }
 
 impl Step {
@@ -37,6 +39,7 @@ impl Step {
             Step::Credentials => "resolving credentials",
             Step::Sts => "STS GetCallerIdentity",
             Step::CloudWatch => "CloudWatch ListMetrics",
+            Step::Logs => "CloudWatch Logs DescribeLogGroups",
         }
     }
 }
@@ -93,7 +96,7 @@ pub fn success(session: &AwsSession, identity: &Identity) -> Outcome {
         message.push_str(&format!(", assumed {arn}"));
     }
     message.push_str(&format!(
-        "; CloudWatch reachable in {}",
+        "; CloudWatch and CloudWatch Logs reachable in {}",
         session.default_region
     ));
     let creds = session.credential_log.last();
@@ -105,6 +108,7 @@ pub fn success(session: &AwsSession, identity: &Identity) -> Outcome {
         "authProvider": s.auth_type().label(),
         "assumedRole": role,
         "region": session.default_region.as_str(),
+        "logs": "ok",
         "credentialsSource": creds.source,
         "credentialsExpiry": creds.expiry.map(rfc3339),
     });
@@ -140,6 +144,9 @@ pub fn hint(
         ),
         (Step::CloudWatch, "AccessDenied" | "AccessDeniedException") => {
             "The identity may not read CloudWatch. Attach a policy allowing cloudwatch:ListMetrics and cloudwatch:GetMetricData.".to_string()
+        }
+        (Step::Logs, "AccessDenied" | "AccessDeniedException") => {
+            "The identity may read CloudWatch metrics but not CloudWatch Logs: metrics queries work, Logs queries will fail. To query logs, allow logs:DescribeLogGroups, logs:GetLogGroupFields, logs:StartQuery, logs:GetQueryResults and logs:StopQuery.".to_string()
         }
         (Step::Credentials, _) if problem.timed_out => {
             "An endpoint the credentials come from did not answer in time: the EC2 instance metadata service, a container credentials endpoint, STS (for an Assume Role ARN or a web identity token) or SSO. Check the network path from the Grafana server to it: proxy, firewall, or the instance's metadata hop limit in a container.".to_string()
@@ -233,6 +240,24 @@ pub fn failure(
         message,
         details,
     }
+}
+
+/// Metrics work but CloudWatch Logs does not: the failure says both, so an operator who only
+/// wants metrics knows the data source works for them.
+pub fn logs_failure(
+    session: &AwsSession,
+    identity: &Identity,
+    problem: &Problem,
+    files: &FileFacts,
+) -> Outcome {
+    let mut outcome = failure(Step::Logs, Some(&session.settings), problem, files);
+    outcome.message = format!(
+        "Authenticated as {} (account {}); CloudWatch metrics reachable in {}, but {}",
+        identity.arn, identity.account, session.default_region, outcome.message
+    );
+    outcome.details["arn"] = json!(identity.arn);
+    outcome.details["metrics"] = json!("ok");
+    outcome
 }
 
 /// A failure before any AWS call: policy, settings or setup.

@@ -1,6 +1,6 @@
 //! The health check's calls: STS GetCallerIdentity (who the credentials belong to), then one
-//! ListMetrics page in the default region (whether CloudWatch answers), as Grafana's own
-//! CloudWatch health check probes.
+//! ListMetrics page in the default region (whether CloudWatch answers) and one log group
+//! (whether CloudWatch Logs answers), as Grafana's own CloudWatch health check probes.
 
 use std::path::PathBuf;
 
@@ -8,7 +8,9 @@ use crate::aws::failure::{credentials_error, from_credentials, from_sdk, AwsFail
 use crate::aws::session::AwsSession;
 use crate::observability::meters::metered;
 
-use super::message::{failure, success, FileFact, FileFacts, Identity, Outcome, Problem, Step};
+use super::message::{
+    failure, logs_failure, success, FileFact, FileFacts, Identity, Outcome, Problem, Step,
+};
 
 /// Looks at the files the SDK reads: `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`, else
 /// `~/.aws/credentials` and `~/.aws/config` under the Grafana server user's HOME.
@@ -74,13 +76,25 @@ pub async fn check(session: &AwsSession) -> Outcome {
         call.await.map_err(|e| from_sdk(&e))
     })
     .await;
-    match probe {
-        Ok(_) => success(session, &who),
-        Err(fail) => failure(
+    if let Err(fail) = probe {
+        return failure(
             Step::CloudWatch,
             settings,
             &Problem::from(&fail),
             &shared_files(),
-        ),
+        );
+    }
+    let call = session
+        .logs(&session.default_region)
+        .describe_log_groups()
+        .limit(1)
+        .send();
+    let logs = metered("logs", "DescribeLogGroups", |f| f.call_outcome(), async {
+        call.await.map_err(|e| from_sdk(&e))
+    })
+    .await;
+    match logs {
+        Ok(_) => success(session, &who),
+        Err(fail) => logs_failure(session, &who, &Problem::from(&fail), &shared_files()),
     }
 }

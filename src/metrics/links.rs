@@ -7,7 +7,7 @@ use crate::clock::rfc3339_ms;
 use super::plan::{Batch, PlannedQuery, Spec};
 
 /// The console's host in a region's partition; `None` where there is no public console.
-fn console_host(region: &str) -> Option<&'static str> {
+pub fn console_host(region: &str) -> Option<&'static str> {
     if region.starts_with("cn-") {
         Some("console.amazonaws.cn")
     } else if region.starts_with("us-gov-") {

@@ -599,7 +599,7 @@ mod tests {
                 "matchExact",
             ),
             (
-                r#"{"namespace":"N","metricName":"X","queryMode":"Logs"}"#,
+                r#"{"namespace":"N","metricName":"X","queryMode":"Traces"}"#,
                 "queryMode",
             ),
             (r#"{"namespace":7,"metricName":"X"}"#, "namespace"),

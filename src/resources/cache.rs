@@ -11,7 +11,7 @@ use crate::observability::meters;
 
 use crate::config::names::Region;
 
-use super::request::{Filters, Lookup};
+use super::request::{Filters, Lookup, Search};
 
 /// How long a live lookup is reused before AWS is asked again.
 pub const LOOKUP_TTL: Duration = Duration::from_secs(300);
@@ -52,6 +52,20 @@ pub enum Key {
     Accounts {
         /// Where.
         region: Region,
+    },
+    /// Log groups matching a search.
+    LogGroups {
+        /// Where.
+        region: Region,
+        /// Which.
+        search: Search,
+    },
+    /// The fields of a log group.
+    LogGroupFields {
+        /// Where.
+        region: Region,
+        /// The group's name or ARN.
+        group: String,
     },
 }
 

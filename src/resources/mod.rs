@@ -1,10 +1,12 @@
 //! Editor lookups (CallResource) with Grafana's paths, parameters and answer shapes: regions
 //! and namespaces from the compiled-in catalogue, metrics and dimensions from it too for AWS's
-//! own namespaces, and live ListMetrics walks, cached, for everything else.
+//! own namespaces, and live lookups, cached, for everything else: ListMetrics walks, EC2,
+//! tagging, linked accounts, log groups and their fields.
 
 pub mod cache;
 pub mod catalogue;
 pub mod ec2;
+pub mod logs;
 pub mod lookups;
 pub mod oam;
 pub mod request;
@@ -23,7 +25,7 @@ use crate::config::policy::Policy;
 
 use cache::{Key, LookupCache};
 use catalogue::catalogue;
-use request::{Collect, Filters, Lookup, RequestError, Route};
+use request::{Collect, Filters, Lookup, RequestError, Route, Search};
 
 /// A resource answer: an HTTP status and a JSON body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +75,8 @@ fn from_catalogue(lookup: &Lookup) -> Option<Vec<String>> {
 pub struct Lookups {
     cache: LookupCache,
     accounts: LookupCache<Vec<oam::Account>>,
+    log_groups: LookupCache<Vec<logs::LogGroup>>,
+    log_group_fields: LookupCache<Vec<(String, i32)>>,
     /// Data sources already told that DescribeRegions is denied.
     regions_denied: Mutex<HashSet<String>>,
 }
@@ -211,6 +215,46 @@ impl Lookups {
             .await
     }
 
+    /// Log groups matching a search, cached.
+    pub async fn log_groups(
+        &self,
+        session: &AwsSession,
+        region: &Region,
+        search: &Search,
+    ) -> Result<Vec<logs::LogGroup>, AwsFailure> {
+        let key = Key::LogGroups {
+            region: region.clone(),
+            search: search.clone(),
+        };
+        self.log_groups
+            .get_or_fetch(
+                &session.settings.uid,
+                &key,
+                logs::describe_log_groups(session, region, search),
+            )
+            .await
+    }
+
+    /// The fields of a log group and how common each is, cached.
+    pub async fn log_group_fields(
+        &self,
+        session: &AwsSession,
+        region: &Region,
+        group: &str,
+    ) -> Result<Vec<(String, i32)>, AwsFailure> {
+        let key = Key::LogGroupFields {
+            region: region.clone(),
+            group: group.to_string(),
+        };
+        self.log_group_fields
+            .get_or_fetch(
+                &session.settings.uid,
+                &key,
+                logs::fields(session, region, group),
+            )
+            .await
+    }
+
     /// ARNs of the resources of a type with tags, cached.
     pub async fn resource_arns(
         &self,
@@ -269,6 +313,33 @@ pub async fn handle(
                 )),
                 Err(f) => {
                     let failure = f.report("OAM ListSinks/ListAttachedLinks", &session.settings);
+                    Reply::error(failure.status, &failure.message)
+                }
+            }
+        }
+        Ok(Route::LogGroups(region, search)) => {
+            let region = region.unwrap_or_else(|| session.default_region.clone());
+            match lookups.log_groups(session, &region, &search).await {
+                Ok(groups) => Reply::ok(&Value::Array(
+                    groups.iter().map(logs::LogGroup::to_json).collect(),
+                )),
+                Err(f) => {
+                    let failure = f.report("CloudWatch Logs DescribeLogGroups", &session.settings);
+                    Reply::error(failure.status, &failure.message)
+                }
+            }
+        }
+        Ok(Route::LogGroupFields(region, group)) => {
+            let region = region.unwrap_or_else(|| session.default_region.clone());
+            match lookups.log_group_fields(session, &region, &group).await {
+                Ok(fields) => Reply::ok(&Value::Array(
+                    fields
+                        .iter()
+                        .map(|(name, percent)| json!({ "value": { "name": name, "percent": percent } }))
+                        .collect(),
+                )),
+                Err(f) => {
+                    let failure = f.report("CloudWatch Logs GetLogGroupFields", &session.settings);
                     Reply::error(failure.status, &failure.message)
                 }
             }

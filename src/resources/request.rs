@@ -1,6 +1,6 @@
 //! Editor requests (CallResource), parsed from Grafana's paths and parameters into typed
 //! routes (pure). Grafana's CloudWatch routes: `regions`, `namespaces`, `metrics`,
-//! `dimension-keys`, `dimension-values`, `accounts`.
+//! `dimension-keys`, `dimension-values`, `accounts`, `log-groups`, `log-group-fields`.
 
 use std::collections::HashMap;
 
@@ -9,8 +9,11 @@ use serde_json::Value;
 use crate::config::names::Region;
 
 /// The names of the routes, for the "no such resource" message.
-pub const ROUTES: &str =
-    "regions, namespaces, metrics, dimension-keys, dimension-values and accounts";
+pub const ROUTES: &str = "regions, namespaces, metrics, dimension-keys, dimension-values, accounts, log-groups and log-group-fields";
+
+/// Log groups listed when the editor asks for no particular number, and the most it may ask.
+const LOG_GROUPS_DEFAULT: usize = 50;
+const LOG_GROUPS_MAX: usize = 1000;
 
 /// What a ListMetrics walk collects.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -88,6 +91,33 @@ pub enum Route {
     /// The monitoring account and its linked source accounts, in a region (`None`: the
     /// default).
     Accounts(Option<Region>),
+    /// Log groups in a region.
+    LogGroups(Option<Region>, Search),
+    /// The fields of a log group (its name or ARN) in a region.
+    LogGroupFields(Option<Region>, String),
+}
+
+/// How the names of the listed groups are matched.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum NameMatch {
+    /// Every group.
+    #[default]
+    Any,
+    /// Names starting so (`logGroupNamePrefix`, case-sensitive).
+    Prefix(String),
+    /// Names containing this (`logGroupNamePattern`, case-insensitive): search as you type.
+    Pattern(String),
+}
+
+/// A log group search.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Search {
+    /// Which names.
+    pub name: NameMatch,
+    /// Whose groups.
+    pub account: AccountScope,
+    /// At most this many groups.
+    pub limit: usize,
 }
 
 /// Why a request cannot be answered.
@@ -180,6 +210,25 @@ pub fn parse(method: &str, path: &str, url: &str) -> Result<Route, RequestError>
         "regions" => return Ok(Route::Regions),
         "namespaces" => return Ok(Route::Namespaces),
         "accounts" => return Ok(Route::Accounts(region_param(&params)?)),
+        "log-groups" => {
+            return Ok(Route::LogGroups(
+                region_param(&params)?,
+                log_groups(&params)?,
+            ))
+        }
+        "log-group-fields" => {
+            let group = optional(&params, "logGroupARN")
+                .or_else(|| optional(&params, "logGroupName"))
+                .ok_or_else(|| {
+                    RequestError::BadParameter(
+                        "missing query parameter `logGroupName` or `logGroupARN`".into(),
+                    )
+                })?;
+            return Ok(Route::LogGroupFields(
+                region_param(&params)?,
+                group.to_string(),
+            ));
+        }
         "metrics" | "dimension-keys" | "dimension-values" => {}
         other => return Err(RequestError::NotFound(other.to_string())),
     }
@@ -197,14 +246,100 @@ pub fn parse(method: &str, path: &str, url: &str) -> Result<Route, RequestError>
         metric_name: optional(&params, "metricName").map(str::to_string),
         filters,
         collect,
-        account: AccountScope::parse(optional(&params, "accountId"))
-            .map_err(|m| RequestError::BadParameter(format!("parameter `accountId`: {m}")))?,
+        account: account_param(&params)?,
     }))
+}
+
+fn account_param(params: &HashMap<String, String>) -> Result<AccountScope, RequestError> {
+    AccountScope::parse(optional(params, "accountId"))
+        .map_err(|m| RequestError::BadParameter(format!("parameter `accountId`: {m}")))
+}
+
+/// `log-groups`: `logGroupNamePrefix` or `logGroupPattern` (search as you type), `accountId`,
+/// `limit` (50 by default), `listAllLogGroups`.
+fn log_groups(params: &HashMap<String, String>) -> Result<Search, RequestError> {
+    let name = match (
+        optional(params, "logGroupNamePrefix"),
+        optional(params, "logGroupPattern"),
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(RequestError::BadParameter(
+                "parameters `logGroupNamePrefix` and `logGroupPattern` cannot be used together; CloudWatch Logs takes one of them".into(),
+            ))
+        }
+        (Some(p), None) => NameMatch::Prefix(p.to_string()),
+        (None, Some(p)) => NameMatch::Pattern(p.to_string()),
+        (None, None) => NameMatch::Any,
+    };
+    let limit = match optional(params, "limit") {
+        _ if optional(params, "listAllLogGroups") == Some("true") => LOG_GROUPS_MAX,
+        None => LOG_GROUPS_DEFAULT,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=LOG_GROUPS_MAX).contains(n))
+            .ok_or_else(|| {
+                RequestError::BadParameter(format!(
+                    "parameter `limit`: {l:?} must be a whole number from 1 to {LOG_GROUPS_MAX}"
+                ))
+            })?,
+    };
+    Ok(Search {
+        name,
+        account: account_param(params)?,
+        limit,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_group_routes() {
+        let route = |p: &str| parse("GET", p, "");
+        assert_eq!(
+            route("log-groups?region=eu-west-1&logGroupPattern=web&accountId=all&limit=5").unwrap(),
+            Route::LogGroups(
+                Region::parse("eu-west-1"),
+                Search {
+                    name: NameMatch::Pattern("web".into()),
+                    account: AccountScope::AllLinked,
+                    limit: 5
+                }
+            )
+        );
+        assert_eq!(
+            route("log-groups?logGroupNamePrefix=%2Fapp&listAllLogGroups=true").unwrap(),
+            Route::LogGroups(
+                None,
+                Search {
+                    name: NameMatch::Prefix("/app".into()),
+                    account: AccountScope::Own,
+                    limit: 1000
+                }
+            )
+        );
+        assert_eq!(
+            route("log-group-fields?logGroupName=%2Fapp%2Fweb&region=default").unwrap(),
+            Route::LogGroupFields(None, "/app/web".into())
+        );
+        for (bad, says) in [
+            ("log-groups?limit=0", "`limit`"),
+            ("log-groups?limit=many", "`limit`"),
+            (
+                "log-groups?logGroupNamePrefix=a&logGroupPattern=b",
+                "together",
+            ),
+            ("log-groups?accountId=me", "`accountId`"),
+            ("log-group-fields?region=us-east-1", "`logGroupName`"),
+        ] {
+            match route(bad) {
+                Err(RequestError::BadParameter(m)) => assert!(m.contains(says), "{bad}: {m}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
 
     #[test]
     fn params_decode() {

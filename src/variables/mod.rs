@@ -11,16 +11,18 @@ use serde_json::{Map, Value};
 use crate::aws::session::AwsSession;
 use crate::config::names::Region;
 use crate::config::policy::Policy;
-use crate::frames::table::{TableFrame, Values};
+use crate::frames::table::{Column, TableFrame, Values};
 use crate::query::{Answer, Failure, Query};
 use crate::resources::ec2;
-use crate::resources::request::{Collect, Lookup};
+use crate::resources::request::{Collect, Lookup, NameMatch, Search};
 use crate::resources::Lookups;
 
 use query::{RegionChoice, VariableQuery};
 
 /// CloudWatch's standard statistics, as Grafana's `statistics()` lists them.
 const STATISTICS: [&str; 5] = ["Average", "Maximum", "Minimum", "Sum", "SampleCount"];
+/// The most log groups a `logGroups` variable lists.
+const LOG_GROUP_CHOICES: usize = 1000;
 
 /// One option of a variable: what is shown and what is used.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -53,8 +55,8 @@ pub fn frame(ref_id: &str, mut choices: Vec<Choice>) -> TableFrame {
         ref_id: ref_id.to_string(),
         meta: None,
         columns: vec![
-            ("text".into(), Values::Text(text)),
-            ("value".into(), Values::Text(value)),
+            Column::new("text", Values::Text(text)),
+            Column::new("value", Values::Text(value)),
         ],
     }
 }
@@ -92,7 +94,11 @@ async fn choices(
         VariableQuery::Regions => same(lookups.regions(session).await),
         VariableQuery::Namespaces => same(Lookups::namespaces(session)),
         VariableQuery::Statistics => same(STATISTICS.iter().map(|s| s.to_string()).collect()),
-        VariableQuery::Metrics { region, namespace, account } => {
+        VariableQuery::Metrics {
+            region,
+            namespace,
+            account,
+        } => {
             let lookup = Lookup {
                 region: Some(region_of(session, &region)),
                 namespace,
@@ -101,9 +107,20 @@ async fn choices(
                 collect: Collect::MetricNames,
                 account,
             };
-            same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
+            same(
+                lookups
+                    .metrics(session, policy, lookup)
+                    .await
+                    .map_err(aws("CloudWatch ListMetrics"))?,
+            )
         }
-        VariableQuery::DimensionKeys { region, namespace, metric_name, filters, account } => {
+        VariableQuery::DimensionKeys {
+            region,
+            namespace,
+            metric_name,
+            filters,
+            account,
+        } => {
             let lookup = Lookup {
                 region: Some(region_of(session, &region)),
                 namespace,
@@ -112,9 +129,21 @@ async fn choices(
                 collect: Collect::DimensionKeys,
                 account,
             };
-            same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
+            same(
+                lookups
+                    .metrics(session, policy, lookup)
+                    .await
+                    .map_err(aws("CloudWatch ListMetrics"))?,
+            )
         }
-        VariableQuery::DimensionValues { region, namespace, metric_name, key, filters, account } => {
+        VariableQuery::DimensionValues {
+            region,
+            namespace,
+            metric_name,
+            key,
+            filters,
+            account,
+        } => {
             let lookup = Lookup {
                 region: Some(region_of(session, &region)),
                 namespace,
@@ -123,36 +152,76 @@ async fn choices(
                 collect: Collect::DimensionValues(key),
                 account,
             };
-            same(lookups.metrics(session, policy, lookup).await.map_err(aws("CloudWatch ListMetrics"))?)
+            same(
+                lookups
+                    .metrics(session, policy, lookup)
+                    .await
+                    .map_err(aws("CloudWatch ListMetrics"))?,
+            )
         }
-        VariableQuery::EbsVolumeIds { region, instance_ids } => same(
+        VariableQuery::EbsVolumeIds {
+            region,
+            instance_ids,
+        } => same(
             lookups
                 .volumes(session, &region_of(session, &region), &instance_ids)
                 .await
                 .map_err(aws("EC2 DescribeInstances"))?,
         ),
-        VariableQuery::Ec2InstanceAttributes { region, attribute, filters } => {
+        VariableQuery::Ec2InstanceAttributes {
+            region,
+            attribute,
+            filters,
+        } => {
             let reader = ec2::attribute(&attribute).ok_or_else(|| {
-                Failure::downstream(StatusCode::BAD_REQUEST, format!("{attribute:?} is not an EC2 instance attribute"))
+                Failure::downstream(
+                    StatusCode::BAD_REQUEST,
+                    format!("{attribute:?} is not an EC2 instance attribute"),
+                )
             })?;
             same(
                 lookups
-                    .instance_attribute(session, &region_of(session, &region), &attribute, reader, &filters)
+                    .instance_attribute(
+                        session,
+                        &region_of(session, &region),
+                        &attribute,
+                        reader,
+                        &filters,
+                    )
                     .await
                     .map_err(aws("EC2 DescribeInstances"))?,
             )
         }
-        VariableQuery::ResourceArns { region, resource_type, tags } => same(
+        VariableQuery::ResourceArns {
+            region,
+            resource_type,
+            tags,
+        } => same(
             lookups
                 .resource_arns(session, &region_of(session, &region), &resource_type, &tags)
                 .await
                 .map_err(aws("Tagging GetResources"))?,
         ),
-        VariableQuery::LogGroups { .. } => {
-            return Err(Failure::downstream(
-                StatusCode::BAD_REQUEST,
-                "Query field `queryType`: log group variables need CloudWatch Logs, which Stratus does not query yet",
-            ))
+        VariableQuery::LogGroups {
+            region,
+            prefix,
+            account,
+        } => {
+            let search = Search {
+                name: prefix.map_or(NameMatch::Any, NameMatch::Prefix),
+                account,
+                limit: LOG_GROUP_CHOICES,
+            };
+            lookups
+                .log_groups(session, &region_of(session, &region), &search)
+                .await
+                .map_err(aws("CloudWatch Logs DescribeLogGroups"))?
+                .into_iter()
+                .map(|g| Choice {
+                    text: g.name,
+                    value: g.arn,
+                })
+                .collect()
         }
         VariableQuery::Accounts { region } => lookups
             .accounts(session, &region_of(session, &region))
@@ -215,12 +284,12 @@ mod tests {
         assert_eq!(
             f.columns,
             vec![
-                (
-                    "text".to_string(),
+                Column::new(
+                    "text",
                     Values::Text(vec![Some("a".into()), Some("b".into())])
                 ),
-                (
-                    "value".to_string(),
+                Column::new(
+                    "value",
                     Values::Text(vec![Some("a".into()), Some("b".into())])
                 ),
             ]

@@ -97,12 +97,14 @@ pub enum VariableQuery {
     },
     /// CloudWatch's standard statistics.
     Statistics,
-    /// Log group names (CloudWatch Logs).
+    /// Log groups (CloudWatch Logs): names shown, ARNs as values.
     LogGroups {
         /// Where.
         region: RegionChoice,
         /// Only groups whose name starts so.
         prefix: Option<String>,
+        /// Whose groups (cross-account observability).
+        account: AccountScope,
     },
     /// The monitoring account and its linked source accounts.
     Accounts {
@@ -332,6 +334,7 @@ pub fn parse(obj: &Map<String, Value>) -> Result<VariableQuery, QueryError> {
         "logGroups" => VariableQuery::LogGroups {
             region: region()?,
             prefix: opt_str(obj, "logGroupPrefix")?,
+            account: account(obj)?,
         },
         "accounts" => VariableQuery::Accounts { region: region()? },
         other => {

@@ -778,6 +778,16 @@ impl MissingApis {
         self.post("/__oam", spec);
     }
 
+    /// Sets the Logs Insights scripts and the log group fields the Logs calls answer from.
+    pub fn logs(&self, spec: &Value) {
+        self.post("/__logs", spec);
+    }
+
+    /// The StartQuery parameters of the scripted queries, in order.
+    pub fn started_queries(&self) -> Vec<Value> {
+        serde_json::from_value(http_json(&self.endpoint, "GET", "/__started", "")).unwrap()
+    }
+
     /// The calls this fixture answered, by action.
     pub fn counts(&self) -> HashMap<String, u64> {
         serde_json::from_value(http_json(&self.endpoint, "GET", "/__counts", "")).unwrap()
@@ -836,4 +846,106 @@ pub fn annotations(bytes: &[u8]) -> Vec<Annotation> {
         }));
     }
     rows
+}
+
+/// One field of a table frame as Grafana reads it: name, values as JSON (times in ms),
+/// labels and config, decoded with arrow-rs.
+#[derive(Debug, Clone)]
+pub struct TableField {
+    pub name: String,
+    pub kind: &'static str,
+    pub values: Vec<Value>,
+    pub labels: std::collections::BTreeMap<String, String>,
+    pub config: Value,
+}
+
+/// A table frame: its name, meta and fields.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub ref_id: String,
+    pub meta: Value,
+    pub fields: Vec<TableField>,
+}
+
+impl Table {
+    pub fn field(&self, name: &str) -> &TableField {
+        self.fields
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("no field {name} in {:?}", self.fields))
+    }
+}
+
+pub fn decode_table(bytes: &[u8]) -> Table {
+    use arrow::array::{Array, Float64Array, StringArray, TimestampNanosecondArray};
+    use arrow::datatypes::DataType;
+    let reader =
+        arrow::ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes.to_vec()), None)
+            .unwrap();
+    let schema = reader.schema();
+    let md = schema.metadata().clone();
+    let mut fields: Vec<TableField> = schema
+        .fields()
+        .iter()
+        .map(|f| {
+            let m = f.metadata();
+            TableField {
+                name: f.name().clone(),
+                kind: match f.data_type() {
+                    DataType::Utf8 => "string",
+                    DataType::Float64 => "number",
+                    DataType::Timestamp(..) => "time",
+                    other => panic!("unexpected field type {other}"),
+                },
+                values: Vec::new(),
+                labels: m
+                    .get("labels")
+                    .map(|l| serde_json::from_str(l).unwrap())
+                    .unwrap_or_default(),
+                config: m
+                    .get("config")
+                    .map(|c| serde_json::from_str(c).unwrap())
+                    .unwrap_or(Value::Null),
+            }
+        })
+        .collect();
+    for batch in reader {
+        let batch = batch.unwrap();
+        for (i, f) in fields.iter_mut().enumerate() {
+            let col = batch.column(i);
+            for r in 0..col.len() {
+                f.values.push(if col.is_null(r) {
+                    Value::Null
+                } else {
+                    match f.kind {
+                        "string" => {
+                            json!(col.as_any().downcast_ref::<StringArray>().unwrap().value(r))
+                        }
+                        "number" => json!(col
+                            .as_any()
+                            .downcast_ref::<Float64Array>()
+                            .unwrap()
+                            .value(r)),
+                        _ => json!(
+                            col.as_any()
+                                .downcast_ref::<TimestampNanosecondArray>()
+                                .unwrap()
+                                .value(r)
+                                / 1_000_000
+                        ),
+                    }
+                });
+            }
+        }
+    }
+    Table {
+        name: md.get("name").cloned().unwrap_or_default(),
+        ref_id: md.get("refId").cloned().unwrap_or_default(),
+        meta: md
+            .get("meta")
+            .map(|m| serde_json::from_str(m).unwrap())
+            .unwrap_or(Value::Null),
+        fields,
+    }
 }

@@ -1,6 +1,8 @@
 """What moto 5.2.5 lacks, for tests: CloudWatch DescribeAlarmHistory, Observability Access
-Manager (ListSinks, ListAttachedLinks) and ListMetrics' linked source accounts. Everything else
-is forwarded unchanged to UPSTREAM (moto, or the counting proxy in front of it).
+Manager (ListSinks, ListAttachedLinks), ListMetrics' linked source accounts, and of CloudWatch
+Logs StopQuery, GetLogGroupFields and queries that run for a while (moto answers every query
+Complete at once, evaluates no stats, and fails on logGroupIdentifiers). Everything else is
+forwarded unchanged to UPSTREAM (moto, or the counting proxy in front of it).
 
 Usage: missing_apis.py UPSTREAM_URL  (prints its port on stdout)
 
@@ -18,6 +20,16 @@ The answers follow the CloudWatch and OAM API references:
 - ListMetrics with IncludeLinkedAccounts=true is forwarded (moto answers the monitoring
   account's own metrics and checks the call), then OwningAccounts is added, the posted source
   accounts' metrics are appended to the last page, and OwningAccount narrows to one account.
+- CloudWatch Logs (awsJson 1.1, X-Amz-Target Logs_20140328.*) is forwarded first, so moto
+  checks the signature and the IAM policy. A StartQuery whose queryString contains a posted
+  script's `match` is then answered here: with the script's `error` (e.g.
+  LimitExceededException, 400), or as a query of its own whose GetQueryResults go through the
+  script's `statuses` one per call (the last repeats: ["Running"] runs until stopped), or with
+  `complete_after_s` runs until that many seconds after StartQuery, with `partial` rows while
+  Running and `results` at the end. StopQuery (which moto lacks) stops a
+  running scripted query ({"success": true}) and refuses an ended one (InvalidParameterException,
+  "not running"), as AWS documents; a stopped query then reports Cancelled. GetLogGroupFields
+  answers the posted fields of a group.
 
 Control (never forwarded):
   POST /__history [{"AlarmName", "Timestamp" (ISO 8601), "HistoryItemType", "HistorySummary",
@@ -26,13 +38,18 @@ Control (never forwarded):
                "Name"}], "links": [{"Label", "LinkArn", "ResourceTypes"}], "page_size": N,
                "linked_metrics": [{"Account", "Namespace", "MetricName",
                "Dimensions": [{"Name", "Value"}]}]}
-  GET  /__counts  -> {"Action": calls this fixture answered}
+  POST /__logs {"scripts": [{"match", "error"?, "statuses"?, "complete_after_s"?, "partial"?,
+               "results"?, "statistics"?}], "fields": {group name or ARN: [{"name", "percent"}]}}
+  GET  /__started -> [StartQuery parameters of the scripted queries]
+  GET  /__counts  -> {"Action": calls this fixture answered, and Logs StopQuery calls of any
+                      query; "MaxRunning": the most scripted queries running at once}
 """
 import datetime
 import hmac
 import json
 import sys
 import threading
+import time
 import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
@@ -47,7 +64,8 @@ from forward import fetch, relay_head
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
 CW_NS = "http://monitoring.amazonaws.com/doc/2010-08-01/"
 LOCK = threading.Lock()
-STATE = {"history": [], "oam": {}, "counts": {}}
+STATE = {"history": [], "oam": {}, "counts": {}, "logs": {}, "queries": {}, "started": []}
+LOGS_JSON = "application/x-amz-json-1.1"
 
 
 def count(action):
@@ -292,6 +310,70 @@ def oam_answer(handler, body):
     return 200, "application/json", json.dumps(out).encode(), {}
 
 
+def logs_error(status, code, message):
+    return status, LOGS_JSON, json.dumps({"__type": code, "message": message}).encode()
+
+
+def logs_answer(action, params, upstream_status):
+    """The answer to a Logs call moto accepted (or lacks), or None to relay moto's."""
+    with LOCK:
+        scripts = STATE["logs"].get("scripts", [])
+        fields = STATE["logs"].get("fields", {})
+    if action == "StartQuery":
+        script = next((s for s in scripts if s["match"] in params.get("queryString", "")), None)
+        if script is None:
+            return None
+        count(action)
+        if "error" in script:
+            return logs_error(400, script["error"], f"{script['error']} (scripted)")
+        query_id = f"fixture-{uuid.uuid4()}"
+        with LOCK:
+            STATE["queries"][query_id] = {"script": script, "polls": 0, "stopped": False, "params": params,
+                                          "status": "Running" if "complete_after_s" in script
+                                          else script.get("statuses", ["Complete"])[0],
+                                          "started": time.monotonic()}
+            STATE["started"].append(params)
+            running = sum(1 for q in STATE["queries"].values() if q["status"] == "Running" and not q["stopped"])
+            STATE["counts"]["MaxRunning"] = max(STATE["counts"].get("MaxRunning", 0), running)
+        return 200, LOGS_JSON, json.dumps({"queryId": query_id}).encode()
+    if action in ("GetQueryResults", "StopQuery"):
+        query_id = params.get("queryId", "")
+        with LOCK:
+            q = STATE["queries"].get(query_id)
+        if action == "StopQuery":
+            count(action)
+            if q is None or q["stopped"] or q["status"] != "Running":
+                return logs_error(400, "InvalidParameterException", f"Query {query_id} is not running")
+            with LOCK:
+                q["stopped"] = True
+            return 200, LOGS_JSON, json.dumps({"success": True}).encode()
+        if q is None:
+            return None
+        count(action)
+        script = q["script"]
+        with LOCK:
+            statuses = script.get("statuses", ["Complete"])
+            if "complete_after_s" in script:
+                done = time.monotonic() - q["started"] >= script["complete_after_s"]
+                statuses = ["Complete" if done else "Running"]
+            status = "Cancelled" if q["stopped"] else statuses[min(q["polls"], len(statuses) - 1)]
+            q["polls"] += 1
+            q["status"] = status
+        rows = script.get("partial", []) if status in ("Running", "Cancelled") else script.get("results", [])
+        out = {"status": status, "results": [[{"field": f, "value": v} for f, v in r] for r in rows],
+               "statistics": script.get("statistics", {"recordsMatched": float(len(rows)),
+                                                        "recordsScanned": float(len(rows)),
+                                                        "bytesScanned": 100.0 * len(rows)})}
+        return 200, LOGS_JSON, json.dumps(out).encode()
+    if action == "GetLogGroupFields" and upstream_status == 500:
+        count(action)
+        group = params.get("logGroupIdentifier") or params.get("logGroupName")
+        if group not in fields:
+            return logs_error(400, "ResourceNotFoundException", "The specified log group does not exist.")
+        return 200, LOGS_JSON, json.dumps({"logGroupFields": fields[group]}).encode()
+    return None
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -325,6 +407,11 @@ class Handler(BaseHTTPRequestHandler):
         if action == "ListMetrics" and fields.get("IncludeLinkedAccounts") == "true" and resp.status == 200:
             return self.answer(*linked_list_metrics(fields, resp.status, data))
         target = self.headers.get("X-Amz-Target", "")
+        if target.startswith("Logs_20140328.") and resp.status != 403:
+            # Past moto's checks of signature and policy (their refusals, 403, are relayed).
+            mine = logs_answer(target.split(".", 1)[1], json.loads(body or b"{}"), resp.status)
+            if mine is not None:
+                return self.answer(*mine)
         if target.endswith(".ListMetrics") and resp.status == 200:
             params = json.loads(body or b"{}")
             if params.get("IncludeLinkedAccounts"):
@@ -339,6 +426,12 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/__oam":
             with LOCK:
                 STATE["oam"] = json.loads(body)
+        elif self.path == "/__logs":
+            with LOCK:
+                STATE["logs"] = json.loads(body)
+        elif self.path == "/__started":
+            with LOCK:
+                return self.answer(200, "application/json", json.dumps(STATE["started"]).encode())
         elif self.path == "/__counts":
             with LOCK:
                 return self.answer(200, "application/json", json.dumps(STATE["counts"]).encode())

@@ -1,0 +1,187 @@
+//! The CloudWatch Logs calls of a Logs Insights query: StartQuery, GetQueryResults until the
+//! query ends, and StopQuery whenever Stratus gives up on a query that still runs (its
+//! time ran out, or Grafana cancelled the request), so no query keeps using the account's
+//! concurrent-query quota for nothing.
+
+use std::time::{Duration, Instant};
+
+use aws_sdk_cloudwatchlogs::operation::get_query_results::GetQueryResultsOutput;
+use aws_sdk_cloudwatchlogs::types::{QueryLanguage, QueryStatus};
+use aws_sdk_cloudwatchlogs::Client;
+
+use crate::aws::failure::{describe, AwsFailure};
+use crate::observability::meters::metered;
+
+use super::frames::Row;
+use super::poll::{self, Status, Stopped};
+use super::query::{Language, LogGroups, LogsQuery, Range};
+
+/// The service name in Stratus's call metrics.
+const SERVICE: &str = "logs";
+
+/// What GetQueryResults last said of a query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Results {
+    /// The rows so far.
+    pub rows: Vec<Row>,
+    /// Records matched, records scanned, bytes scanned.
+    pub statistics: Vec<(&'static str, f64)>,
+}
+
+/// How a query ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ending {
+    /// AWS says it ended: complete, or failed in one of its ways.
+    Ended(Status),
+    /// Stratus stopped it, and why.
+    Stopped(Stopped),
+}
+
+/// A call of a query that failed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallFailure {
+    /// The operation, for the message (`CloudWatch Logs StartQuery`).
+    pub operation: &'static str,
+    /// How it failed.
+    pub failure: AwsFailure,
+}
+
+fn failed(operation: &'static str) -> impl FnOnce(AwsFailure) -> CallFailure {
+    move |failure| CallFailure { operation, failure }
+}
+
+fn status(s: Option<&QueryStatus>) -> Status {
+    match s {
+        Some(QueryStatus::Scheduled | QueryStatus::Running) => Status::Running,
+        Some(QueryStatus::Complete) => Status::Complete,
+        Some(QueryStatus::Failed) => Status::Failed,
+        Some(QueryStatus::Cancelled) => Status::Cancelled,
+        Some(QueryStatus::Timeout) => Status::Timeout,
+        _ => Status::Unknown,
+    }
+}
+
+/// The rows and statistics of one GetQueryResults answer.
+pub fn results(out: &GetQueryResultsOutput) -> Results {
+    let rows = out
+        .results()
+        .iter()
+        .map(|fields| {
+            fields
+                .iter()
+                .filter_map(|f| Some((f.field()?.to_string(), f.value()?.to_string())))
+                .collect()
+        })
+        .collect();
+    let statistics = out
+        .statistics()
+        .map(|s| {
+            vec![
+                ("Records matched", s.records_matched()),
+                ("Records scanned", s.records_scanned()),
+                ("Bytes scanned", s.bytes_scanned()),
+            ]
+        })
+        .unwrap_or_default();
+    Results { rows, statistics }
+}
+
+/// A query that may still be running: dropped before it is settled (Grafana cancelled the
+/// request), it stops the query in the background.
+struct Running {
+    client: Client,
+    id: String,
+    settled: bool,
+}
+
+impl Running {
+    async fn stop(client: &Client, id: &str) {
+        let call = client.stop_query().query_id(id).send();
+        let stopped = metered(SERVICE, "StopQuery", |f| f.call_outcome(), async {
+            call.await.map_err(|e| describe(&e))
+        })
+        .await;
+        // A query that ended meanwhile cannot be stopped; nothing more to do either way.
+        if let Err(e) = stopped {
+            tracing::debug!(query_id = id, error = %e.message, "StopQuery failed");
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            let (client, id) = (self.client.clone(), std::mem::take(&mut self.id));
+            tracing::info!(query_id = %id, "request cancelled; stopping its Logs Insights query");
+            rt.spawn(async move { Running::stop(&client, &id).await });
+        }
+    }
+}
+
+/// Starts `q` over `range` and waits for it within `budget`; a query still running when the
+/// budget is spent is stopped and answered with what it found.
+pub async fn run(
+    client: &Client,
+    q: &LogsQuery,
+    range: Range,
+    budget: Duration,
+    stop_reason: Stopped,
+) -> Result<(Results, Ending), CallFailure> {
+    let started = Instant::now();
+    let (names, identifiers) = match &q.log_groups {
+        LogGroups::Names(n) => (Some(n.clone()), None),
+        LogGroups::Arns(a) => (None, Some(a.clone())),
+        LogGroups::InQuery => (None, None),
+    };
+    let language = match q.language {
+        Language::Cwli => QueryLanguage::Cwli,
+        Language::Sql => QueryLanguage::Sql,
+        Language::Ppl => QueryLanguage::Ppl,
+    };
+    let call = client
+        .start_query()
+        .set_log_group_names(names)
+        .set_log_group_identifiers(identifiers)
+        .start_time(range.start_s)
+        .end_time(range.end_s)
+        .query_string(&q.expression)
+        .query_language(language)
+        .send();
+    let out = metered(SERVICE, "StartQuery", |f| f.call_outcome(), async {
+        call.await.map_err(|e| describe(&e))
+    })
+    .await
+    .map_err(failed("CloudWatch Logs StartQuery"))?;
+    let mut running = Running {
+        client: client.clone(),
+        id: out.query_id().unwrap_or_default().to_string(),
+        settled: false,
+    };
+    let mut last = Results::default();
+    let mut attempt = 0;
+    loop {
+        let pause = poll::delay(attempt);
+        if started.elapsed() + pause > budget {
+            Running::stop(client, &running.id).await;
+            running.settled = true;
+            return Ok((last, Ending::Stopped(stop_reason)));
+        }
+        tokio::time::sleep(pause).await;
+        let call = client.get_query_results().query_id(&running.id).send();
+        let out = metered(SERVICE, "GetQueryResults", |f| f.call_outcome(), async {
+            call.await.map_err(|e| describe(&e))
+        })
+        .await
+        .map_err(failed("CloudWatch Logs GetQueryResults"))?;
+        last = results(&out);
+        let now = status(out.status());
+        if !now.is_running() {
+            running.settled = true;
+            return Ok((last, Ending::Ended(now)));
+        }
+        attempt = attempt.saturating_add(1);
+    }
+}
