@@ -11,7 +11,7 @@ import { Observable } from 'rxjs';
 
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
-import { interpolateAnnotation, interpolateMetrics, interpolateVariable } from './interpolate';
+import { interpolateAnnotation, interpolateLogs, interpolateMetrics, interpolateVariable } from './interpolate';
 import { migrateVariableQuery, StoredVariableQuery } from './migrate';
 import {
   Account,
@@ -20,6 +20,8 @@ import {
   DEFAULT_ANNOTATION_QUERY,
   DEFAULT_QUERY,
   Dimensions,
+  LogGroup,
+  LogsQuery,
   ResourceValue,
   StratusOptions,
   StratusQuery,
@@ -34,6 +36,9 @@ export const isVariableQuery = (q: StratusQuery): q is VariableQuery => 'queryTy
 
 /** Whether a query is an alarm annotation's. */
 export const isAnnotationQuery = (q: StratusQuery): q is AnnotationQuery => 'queryMode' in q && q.queryMode === 'Annotations';
+
+/** Whether a query is a CloudWatch Logs one. */
+export const isLogsQuery = (q: StratusQuery): q is LogsQuery => 'queryMode' in q && q.queryMode === 'Logs';
 
 /** Template variables run in the backend through QueryData, like every other query (Grafana's CustomVariableSupport). */
 class StratusVariableSupport extends CustomVariableSupport<DataSource, VariableQuery> {
@@ -95,6 +100,9 @@ export class DataSource extends DataSourceWithBackend<StratusQuery, StratusOptio
     if (isVariableQuery(query) || isAnnotationQuery(query)) {
       return true;
     }
+    if (isLogsQuery(query)) {
+      return Boolean(query.expression);
+    }
     return Boolean(query.expression || query.sqlExpression || (query.namespace && query.metricName));
   }
 
@@ -105,6 +113,9 @@ export class DataSource extends DataSourceWithBackend<StratusQuery, StratusOptio
     }
     if (isAnnotationQuery(query)) {
       return interpolateAnnotation(srv, scopedVars, query);
+    }
+    if (isLogsQuery(query)) {
+      return interpolateLogs(srv, scopedVars, query);
     }
     return interpolateMetrics(srv, scopedVars, query);
   }
@@ -141,6 +152,22 @@ export class DataSource extends DataSourceWithBackend<StratusQuery, StratusOptio
   ): Promise<string[]> {
     const others = Object.fromEntries(Object.entries(dimensions).filter(([k]) => k !== dimensionKey));
     return this.values('dimension-values', { region, namespace, metricName, dimensionKey, dimensionFilters: JSON.stringify(others), accountId });
+  }
+
+  /** Log groups whose names contain `pattern` (all when empty), up to 50. */
+  async getLogGroups(region: string, pattern: string, accountId?: string): Promise<LogGroup[]> {
+    const params = Object.fromEntries(
+      Object.entries({ region, logGroupPattern: pattern, accountId }).filter(([, v]) => v !== undefined && v !== '')
+    );
+    const items: Array<{ value: { arn: string; name: string }; accountId?: string }> = await this.getResource('log-groups', params);
+    return items.map((i) => ({ arn: i.value.arn, name: i.value.name, accountId: i.accountId }));
+  }
+
+  /** The fields of a log group's events, the most common first. */
+  async getLogGroupFields(region: string, group: LogGroup): Promise<string[]> {
+    const params = group.arn ? { region, logGroupARN: group.arn } : { region, logGroupName: group.name };
+    const items: Array<{ value: { name: string } }> = await this.getResource('log-group-fields', params);
+    return items.map((i) => i.value.name);
   }
 
   /** The monitoring account and its linked source accounts; none outside a monitoring account. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { templates } from '../tests/templates';
-import { interpolateAnnotation, interpolateMetrics, interpolateVariable } from './interpolate';
-import { DEFAULT_ANNOTATION_QUERY, DEFAULT_QUERY, DEFAULT_VARIABLE_QUERY, VariableQueryType } from './types';
+import { interpolateAnnotation, interpolateLogs, interpolateMetrics, interpolateVariable } from './interpolate';
+import { DEFAULT_ANNOTATION_QUERY, DEFAULT_LOGS_QUERY, DEFAULT_QUERY, DEFAULT_VARIABLE_QUERY, VariableQueryType } from './types';
 
 const srv = templates({
   region: { values: ['eu-west-1'] },
@@ -14,9 +14,37 @@ const srv = templates({
   account: { values: ['444455556666'] },
   period: { values: ['300'] },
   id: { values: ['cpu'] },
+  groups: { values: ['arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*', 'arn:aws:logs:us-east-1:123456789012:log-group:/app/jobs:*'] },
+  app: { values: ['/svc/web', '/svc/jobs'] },
+  level: { values: ['ERROR'] },
 });
 
 describe('interpolation', () => {
+  it('expands a Logs query: the expression, a variable of log groups (ARNs) and names with variables', () => {
+    const q = interpolateLogs(srv, {}, {
+      ...DEFAULT_LOGS_QUERY,
+      refId: 'L',
+      region: '$region',
+      expression: 'fields @message | filter level = "$level"',
+      logGroups: [
+        { arn: '$groups', name: '$groups' },
+        { arn: '', name: '$app' },
+        { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/fixed:*', name: '/fixed' },
+      ],
+      logGroupNames: ['$app', '/old'],
+    });
+    expect(q.region).toBe('eu-west-1');
+    expect(q.expression).toBe('fields @message | filter level = "ERROR"');
+    expect(q.logGroups).toEqual([
+      { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*', name: '/app/web' },
+      { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/app/jobs:*', name: '/app/jobs' },
+      { arn: '', name: '/svc/web' },
+      { arn: '', name: '/svc/jobs' },
+      { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/fixed:*', name: '/fixed' },
+    ]);
+    expect(q.logGroupNames).toEqual(['/svc/web', '/svc/jobs', '/old']);
+  });
+
   it('expands a metrics query as Grafana CloudWatch does', () => {
     const q = interpolateMetrics(srv, {}, {
       ...DEFAULT_QUERY,

@@ -1,7 +1,7 @@
 import { ScopedVars } from '@grafana/data';
 import type { TemplateSrv } from '@grafana/runtime';
 
-import { AnnotationQuery, CloudWatchQuery, Dimensions, LegacyStatistics, MultiFilters, VariableQuery } from './types';
+import { AnnotationQuery, CloudWatchQuery, Dimensions, LegacyStatistics, LogGroup, LogsQuery, MultiFilters, VariableQuery } from './types';
 
 /** What interpolation needs of Grafana's template service. */
 export type Templates = Pick<TemplateSrv, 'replace'>;
@@ -57,6 +57,29 @@ export function interpolateMetrics(srv: Templates, vars: ScopedVars, query: Clou
     sqlExpression: one(srv, vars, query.sqlExpression),
     accountId: query.accountId ? one(srv, vars, query.accountId) : undefined,
     dimensions: expandDimensions(srv, vars, query.dimensions),
+  };
+}
+
+/**
+ * A Logs query with the dashboard's variables in place. A log group that is a multi-value variable becomes one group
+ * per value, as in Grafana's CloudWatch: a `logGroups` variable's values are ARNs, a custom one's may be names.
+ */
+export function interpolateLogs(srv: Templates, vars: ScopedVars, query: LogsQuery): LogsQuery {
+  const groups: LogGroup[] = (query.logGroups ?? []).flatMap((g) => {
+    const arns = g.arn ? expand(srv, vars, g.arn) : [];
+    if (arns.length > 1 || (g.arn && g.arn !== arns[0])) {
+      // A variable of log groups: its values are ARNs; the name is the ARN's last part.
+      return arns.map((arn) => ({ arn, name: arn.split(':log-group:')[1]?.replace(/:\*?$/, '') ?? arn }));
+    }
+    const names = expand(srv, vars, g.name);
+    return names.length > 1 ? names.map((name) => ({ arn: '', name })) : [{ ...g, name: names[0] ?? g.name }];
+  });
+  return {
+    ...query,
+    region: one(srv, vars, query.region) || 'default',
+    expression: one(srv, vars, query.expression),
+    logGroups: groups,
+    logGroupNames: query.logGroupNames?.flatMap((n) => expand(srv, vars, n)),
   };
 }
 

@@ -41,6 +41,10 @@ export interface StratusOptions extends AwsAuthDataSourceJsonData {
   stsEndpoint?: string;
   /** Comma-separated custom namespaces offered in the query editor. */
   customMetricsNamespaces?: string;
+  /** How long a Logs Insights query may run before it is stopped (Grafana's key; 30m). */
+  logsTimeout?: string;
+  /** Logs Insights queries this data source runs at once (10). */
+  logsConcurrentQueries?: number;
 }
 
 /** secureJsonData: keys plus the session token of temporary credentials. */
@@ -161,8 +165,41 @@ export const DEFAULT_ANNOTATION_QUERY: Omit<AnnotationQuery, 'refId'> = {
   alarmNamePrefix: '',
 };
 
+/** A log group as the `log-groups` resource lists it and Logs queries store it. */
+export interface LogGroup {
+  arn: string;
+  name: string;
+  accountId?: string;
+}
+
+/** Logs query languages: Logs Insights, OpenSearch SQL and PPL. */
+export type LogsQueryLanguage = 'CWLI' | 'SQL' | 'PPL';
+
+/** Grafana's CloudWatch Logs query, field for field. */
+export interface LogsQuery extends DataQuery {
+  queryMode: 'Logs';
+  region: string;
+  expression: string;
+  logGroups: LogGroup[];
+  /** The older form: log group names only. */
+  logGroupNames?: string[];
+  statsGroups?: string[];
+  queryLanguage?: LogsQueryLanguage;
+  id?: string;
+}
+
+/** A new Logs query. */
+export const DEFAULT_LOGS_QUERY: Omit<LogsQuery, 'refId'> = {
+  queryMode: 'Logs',
+  region: 'default',
+  expression: '',
+  logGroups: [],
+  queryLanguage: 'CWLI',
+  id: '',
+};
+
 /** Any query the backend answers. */
-export type StratusQuery = CloudWatchQuery | AnnotationQuery | VariableQuery;
+export type StratusQuery = CloudWatchQuery | LogsQuery | AnnotationQuery | VariableQuery;
 
 /** What a legacy target with several statistics kept; the backend asks for each. */
 export interface LegacyStatistics {

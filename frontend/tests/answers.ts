@@ -16,8 +16,17 @@ export const LINKED: Account[] = [
   { id: '444455556666', arn: 'arn:aws:oam:us-east-1:444455556666:link/l', label: 'payments-prod', isMonitoringAccount: false },
 ];
 
-/** What the resource routes answer: the table above, and `accounts` as the accounts route gives them. */
+/** Log groups as the `log-groups` route lists them. */
+export const LOG_GROUPS = [
+  { value: { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/app/jobs:*', name: '/app/jobs' }, accountId: '123456789012' },
+  { value: { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*', name: '/app/web' }, accountId: '123456789012' },
+];
+
+/** What the resource routes answer: the table above, `accounts` and `log-groups` as their routes give them. */
 export async function answer(path: string, accounts: Account[]): Promise<Array<{ value: unknown }>> {
+  if (path === 'log-groups') {
+    return LOG_GROUPS;
+  }
   return path === 'accounts' ? accounts.map((value) => ({ value })) : (ANSWERS[path] ?? []).map((value) => ({ value }));
 }
 

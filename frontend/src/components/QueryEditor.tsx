@@ -3,12 +3,46 @@ import { QueryEditorProps, SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, InlineSwitch, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
-import { CloudWatchQuery, DEFAULT_QUERY, MetricEditorMode, MetricQueryType, StratusOptions, StratusQuery } from '../types';
+import { CloudWatchQuery, DEFAULT_LOGS_QUERY, DEFAULT_QUERY, LogsQuery, MetricEditorMode, MetricQueryType, StratusOptions, StratusQuery } from '../types';
 import { AccountPicker } from './AccountPicker';
 import { DimensionsEditor } from './Dimensions';
 import { MetricField, NamespaceField, PeriodField, RegionField, StatisticField } from './Fields';
+import { LogsQueryEditor } from './LogsQueryEditor';
 
 export type Props = QueryEditorProps<DataSource, StratusQuery, StratusOptions>;
+
+type Mode = 'Metrics' | 'Logs';
+
+const MODES: Array<SelectableValue<Mode>> = [
+  { label: 'CloudWatch Metrics', value: 'Metrics' },
+  { label: 'CloudWatch Logs', value: 'Logs' },
+];
+
+/** The query editor: CloudWatch Metrics or CloudWatch Logs; switching keeps the region. Explore opens on Logs when asked for logs. */
+export function QueryEditor(props: Props) {
+  const { query, onChange, datasource, onRunQuery } = props;
+  const mode: Mode = 'queryMode' in query && query.queryMode === 'Logs' ? 'Logs' : 'Metrics';
+  const region = 'region' in query ? query.region : 'default';
+  const switchTo = (next: Mode) => {
+    if (next === mode) {
+      return;
+    }
+    const fresh = next === 'Logs' ? DEFAULT_LOGS_QUERY : DEFAULT_QUERY;
+    onChange({ ...fresh, refId: query.refId, region } as StratusQuery);
+  };
+  return (
+    <Stack direction="column" gap={1}>
+      <InlineFieldRow>
+        <RadioButtonGroup aria-label="Query mode" options={MODES} value={mode} onChange={switchTo} size="sm" />
+      </InlineFieldRow>
+      {mode === 'Logs' ? (
+        <LogsQueryEditor datasource={datasource} query={query as LogsQuery} onChange={onChange} onRunQuery={onRunQuery} />
+      ) : (
+        <MetricsQueryEditor {...props} />
+      )}
+    </Stack>
+  );
+}
 
 const QUERY_TYPES: Array<SelectableValue<MetricQueryType>> = [
   { label: 'Metric Search', value: MetricQueryType.Search },
@@ -20,8 +54,8 @@ const EDITOR_MODES: Array<SelectableValue<MetricEditorMode>> = [
   { label: 'Code', value: MetricEditorMode.Code },
 ];
 
-/** The query editor: builder, code (metric math / SEARCH) and Metrics Insights, emitting Grafana's CloudWatch query JSON. */
-export function QueryEditor({ datasource, query: rawQuery, onChange, onRunQuery }: Props) {
+/** The metrics editor: builder, code (metric math / SEARCH) and Metrics Insights, emitting Grafana's CloudWatch query JSON. */
+function MetricsQueryEditor({ datasource, query: rawQuery, onChange, onRunQuery }: Props) {
   // Panels only hold metrics queries; whatever else a stored query carries is kept.
   const query: CloudWatchQuery = { ...DEFAULT_QUERY, ...(rawQuery as Partial<CloudWatchQuery>), queryMode: 'Metrics', refId: rawQuery.refId };
   const set = (patch: Partial<CloudWatchQuery>) => onChange({ ...query, ...patch });

@@ -13,7 +13,7 @@ import { useOptions } from './useOptions';
 
 export type Props = QueryEditorProps<DataSource, StratusQuery, StratusOptions, VariableQuery>;
 
-/** The variable types, in the order Grafana's CloudWatch offers them (log groups come with CloudWatch Logs). */
+/** The variable types, in the order Grafana's CloudWatch offers them. */
 const TYPES: Array<SelectableValue<VariableQueryType>> = [
   { label: 'Regions', value: VariableQueryType.Regions },
   { label: 'Namespaces', value: VariableQueryType.Namespaces },
@@ -24,6 +24,7 @@ const TYPES: Array<SelectableValue<VariableQueryType>> = [
   { label: 'EC2 instance attributes', value: VariableQueryType.EC2InstanceAttributes },
   { label: 'Resource ARNs', value: VariableQueryType.ResourceArns },
   { label: 'Statistics', value: VariableQueryType.Statistics },
+  { label: 'Log groups', value: VariableQueryType.LogGroups, description: 'Names shown, ARNs as values' },
   { label: 'Accounts', value: VariableQueryType.Accounts, description: 'The monitoring account and its linked source accounts' },
 ];
 
@@ -38,7 +39,7 @@ const NEEDS: Record<VariableQueryType, Array<'region' | 'namespace' | 'metric' |
   [VariableQueryType.EBSVolumeIDs]: ['region'],
   [VariableQueryType.EC2InstanceAttributes]: ['region'],
   [VariableQueryType.ResourceArns]: ['region'],
-  [VariableQueryType.LogGroups]: ['region'],
+  [VariableQueryType.LogGroups]: ['region', 'account'],
   [VariableQueryType.Accounts]: ['region'],
 };
 
@@ -153,6 +154,17 @@ export function VariableQueryEditor({ datasource, query: stored, onChange }: Pro
           </InlineField>
           <FilterRows noun="EC2 filter" keyPlaceholder="tag:Name, instance-state-name" filters={query.ec2Filters} onChange={(ec2Filters) => set({ ec2Filters })} />
         </>
+      )}
+
+      {query.queryType === VariableQueryType.LogGroups && (
+        <InlineField label="Log group prefix" labelWidth={20} tooltip="Only log groups whose names start so; empty lists every group.">
+          <Input
+            aria-label="Log group prefix"
+            width={40}
+            value={query.logGroupPrefix ?? ''}
+            onChange={(e) => set({ logGroupPrefix: e.currentTarget.value })}
+          />
+        </InlineField>
       )}
 
       {query.queryType === VariableQueryType.ResourceArns && (

@@ -1,4 +1,4 @@
-// Drives the real template variable and alarm annotation editors in Debian's Chromium with
+// Drives the real template variable, alarm annotation and Logs query editors in Debian's Chromium with
 // playwright-core, as a person would, and keeps screenshots of each.
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -94,5 +94,26 @@ test('annotation editor: alarms on a metric, then by prefix', async () => {
   assert.equal(s.actionPrefix, 'arn:aws:sns:us-east-1:123456789012:ops');
   assert.equal(s.alarmNamePrefix, 'prod-');
   await page.screenshot({ path: path.join(resultsDir, 'annotation-prefix.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('query editor: CloudWatch Logs with log groups found by search', async () => {
+  const { page, errors } = await open('#query');
+  await page.getByRole('radio', { name: 'CloudWatch Logs' }).check();
+  const groups = page.getByRole('combobox', { name: 'Log groups', exact: true });
+  await groups.click();
+  await groups.fill('web');
+  await page.getByRole('option', { name: /^\/app\/web/ }).first().click();
+  await page.getByLabel('Logs query').fill('fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc | limit 20');
+  await page.getByLabel('Logs query').blur();
+  const s = await stored(page);
+  assert.equal(s.queryMode, 'Logs');
+  assert.equal(s.region, 'us-east-1');
+  assert.equal(s.queryLanguage, 'CWLI');
+  assert.deepEqual(s.logGroups, [
+    { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*', name: '/app/web', accountId: '123456789012' },
+  ]);
+  assert.match(s.expression, /^fields @timestamp/);
+  await page.screenshot({ path: path.join(resultsDir, 'query-logs.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });

@@ -1,5 +1,6 @@
 // A page that mounts the real editors the way Grafana does, for the browser tests: the settings page
-// (#settings), the template variable editor (#variable) and the alarm annotation editor (#annotation).
+// (#settings), the template variable editor (#variable), the alarm annotation editor (#annotation)
+// and the query editor (#query).
 // Resource lookups are answered from the tests' table, with one linked account.
 import React, { useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -7,8 +8,9 @@ import { useTheme2 } from '@grafana/ui';
 
 import { AnnotationQueryEditor } from '../../src/components/AnnotationQueryEditor';
 import { ConfigEditor } from '../../src/components/ConfigEditor';
+import { QueryEditor } from '../../src/components/QueryEditor';
 import { VariableQueryEditor } from '../../src/components/VariableQueryEditor';
-import { DEFAULT_ANNOTATION_QUERY, StratusQuery, VariableQuery } from '../../src/types';
+import { DEFAULT_ANNOTATION_QUERY, DEFAULT_QUERY, StratusQuery, VariableQuery } from '../../src/types';
 import { answer, LINKED, withResources } from '../answers';
 import { InGrafana, newSettings } from '../grafana';
 
@@ -56,7 +58,17 @@ function Annotation() {
   );
 }
 
-const PAGES: Record<string, () => React.JSX.Element> = { '#settings': Settings, '#variable': Variable, '#annotation': Annotation };
+function Query() {
+  const [query, setQuery] = useState<StratusQuery>({ ...DEFAULT_QUERY, refId: 'A', region: 'us-east-1' });
+  return (
+    <>
+      <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => undefined} />
+      <Stored value={query} />
+    </>
+  );
+}
+
+const PAGES: Record<string, () => React.JSX.Element> = { '#settings': Settings, '#variable': Variable, '#annotation': Annotation, '#query': Query };
 
 function Harness() {
   const theme = useTheme2();
