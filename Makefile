@@ -90,7 +90,7 @@ corpus: venv
 # Fuzz each target for FUZZ_SECONDS on the stable toolchain (cargo fuzz needs nightly flags,
 # which RUSTC_BOOTSTRAP allows). New inputs go to fuzz/corpus/, crashes to fuzz/artifacts/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := settings query resources variables annotations
+FUZZ_TARGETS := settings query resources variables annotations logs
 fuzz:
 	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 	@for t in $(FUZZ_TARGETS); do \
