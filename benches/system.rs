@@ -336,6 +336,100 @@ struct Economy {
     variable_lookups: (u64, u64),
     /// DescribeAlarmsForMetric + DescribeAlarmHistory for one annotation, and Grafana's count.
     annotation_calls: (u64, u64),
+    /// StartQuery calls for logs panels refreshed, and the panels.
+    logs_starts: (u64, u64),
+    /// GetQueryResults calls for a query that completes after T seconds, by T.
+    logs_polls: Vec<(u64, u64)>,
+    /// StopQuery calls, and the queries timed out or cancelled.
+    logs_stops: (u64, u64),
+}
+
+/// Seconds after which the benchmark's Logs Insights queries complete.
+const LOGS_DURATIONS: [u64; 3] = [1, 5, 30];
+
+/// StartQuery, GetQueryResults and StopQuery for logs panels, counted by the fixture that
+/// scripts how long each query runs: one panel per duration, then queries that never finish,
+/// stopped at logsTimeout or when Grafana cancels the request.
+async fn logs_economy(
+    client: &mut DataClient<tonic::transport::Channel>,
+    apis: &MissingApis,
+    user: &Value,
+    now_s: i64,
+) -> ((u64, u64), Vec<(u64, u64)>, (u64, u64)) {
+    let mut scripts: Vec<Value> = LOGS_DURATIONS
+        .iter()
+        .map(|t| {
+            json!({"match": format!("bench-after-{t}s"), "complete_after_s": t,
+            "results": [[["@timestamp", "2026-01-01 00:00:00.000"], ["@message", "done"]]]})
+        })
+        .collect();
+    scripts.push(json!({"match": "bench-forever", "statuses": ["Running"]}));
+    apis.logs(&json!({ "scripts": scripts }));
+    let logs = |expr: String| json!({"queryMode": "Logs", "expression": expr, "logGroupNames": ["/bench"], "region": "default"});
+    let range = ((now_s - 3600) * 1000, now_s * 1000);
+    let ctx = keys_ds("economy-logs", &apis.endpoint, json!({}), user);
+    let count = |action: &str| apis.counts().get(action).copied().unwrap_or(0);
+    let mut polls = Vec::new();
+    for t in LOGS_DURATIONS {
+        let before = count("GetQueryResults");
+        let q = data_query(
+            "L",
+            logs(format!("fields @message | filter bench-after-{t}s")),
+            range.0,
+            range.1,
+        );
+        let (_, resp) = refresh(client, &ctx, &[q], false).await;
+        assert_eq!(
+            common::decode_table(&resp.responses["L"].frames[0])
+                .field("@message")
+                .values
+                .len(),
+            1
+        );
+        polls.push((t, count("GetQueryResults") - before));
+    }
+    let starts = (count("StartQuery"), LOGS_DURATIONS.len() as u64);
+    // Three queries past a 2 s logsTimeout, then two requests Grafana gives up on.
+    let short = keys_ds(
+        "economy-logs-timeout",
+        &apis.endpoint,
+        json!({"logsTimeout": "2s"}),
+        user,
+    );
+    let forever: Vec<pluginv2::DataQuery> = ["A", "B", "C"]
+        .iter()
+        .map(|id| {
+            data_query(
+                id,
+                logs("fields @message | filter bench-forever".into()),
+                range.0,
+                range.1,
+            )
+        })
+        .collect();
+    refresh(client, &short, &forever, false).await;
+    for _ in 0..2 {
+        let q = [data_query(
+            "X",
+            logs("fields @message | filter bench-forever".into()),
+            range.0,
+            range.1,
+        )];
+        let call = refresh(client, &ctx, &q, false);
+        assert!(tokio::time::timeout(Duration::from_secs(1), call)
+            .await
+            .is_err());
+    }
+    // The cancelled requests' queries are stopped in the background.
+    let mut stops = 0;
+    for _ in 0..50 {
+        stops = count("StopQuery");
+        if stops >= 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    (starts, polls, (stops, 5))
 }
 
 /// The variables of the corpus's heaviest dashboard (seven: the regions and six dimension
@@ -548,6 +642,7 @@ async fn economy() -> Economy {
         proxy.count("DescribeAlarmsForMetric") + proxy.count("DescribeAlarmHistory"),
         1 + ALARMS as u64,
     );
+    let (logs_starts, logs_polls, logs_stops) = logs_economy(&mut client, &apis, user, now_s).await;
 
     Economy {
         get_metric_data,
@@ -555,6 +650,9 @@ async fn economy() -> Economy {
         list_metrics,
         variable_lookups,
         annotation_calls,
+        logs_starts,
+        logs_polls,
+        logs_stops,
     }
 }
 
@@ -646,7 +744,11 @@ How each figure is measured:
   heaviest (regions() and six dimension_values, each load's variables asked at once). Alarm
   annotation calls are DescribeAlarmsForMetric plus DescribeAlarmHistory for one panel whose
   alarms all changed state in range (history from tests/support/missing_apis.py, which moto
-  still authenticates); Grafana makes one history call per alarm.
+  still authenticates); Grafana makes one history call per alarm. Logs Insights calls are
+  counted at the same fixture, which scripts how long each query runs (moto answers every
+  query Complete at once): StartQuery per logs panel, GetQueryResults for queries taking 1, 5
+  and 30 s (Stratus's backoff against Grafana's one call a second), and StopQuery for three
+  queries past a 2 s logsTimeout and two requests Grafana cancels.
 - Handshake is exec to the handshake line on stdout; RSS is VmRSS (peak: VmHWM) from
   /proc/PID/status; size is the binary built with the release profile (stripped).
 ";
@@ -813,6 +915,32 @@ fn main() {
         )
         .target("≤ 2", calls <= 2),
     );
+    let (calls, panels) = e.logs_starts;
+    economy_rows.push(count_row(
+        format!("Logs Insights StartQuery calls, {panels} logs panels"),
+        calls,
+        panels,
+        format!("{panels}: one per panel per refresh"),
+    ));
+    for &(t, calls) in &e.logs_polls {
+        economy_rows.push(
+            Row::new(
+                format!("Logs Insights GetQueryResults calls, a query that takes {t} s"),
+                calls.to_string(),
+            )
+            .floor(
+                format!("Grafana's alerting path, one a second: {t}"),
+                calls as f64 / t as f64,
+            ),
+        );
+    }
+    let (calls, stopped) = e.logs_stops;
+    economy_rows.push(count_row(
+        format!("Logs Insights StopQuery calls, {stopped} queries timed out or cancelled"),
+        calls,
+        stopped,
+        format!("{stopped}: one per query given up on"),
+    ));
     let over: Vec<String> = economy_rows
         .iter()
         .filter(|r| r.met == Some(false))
