@@ -9,9 +9,9 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use common::dashboard::{load, Runner};
+use common::dashboard::{load, seeded_moto, Runner};
 use common::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 fn main() {
     let dir = std::env::var("STRATUS_CORPUS").unwrap_or_else(|_| {
@@ -31,18 +31,7 @@ fn main() {
     );
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let moto = Moto::start();
-        let seeded = moto.seed(json!({
-            "users": [{ "name": "grafana" }],
-            // The instances tests/dashboards.rs seeds, which Stratus's own dashboards list.
-            "instances": [
-                { "tags": { "Name": "web-1", "Team": "core" } },
-                { "tags": { "Name": "web-2", "Team": "core" }, "type": "m5.large" },
-                { "tags": { "Name": "batch", "Team": "data" } }
-            ]
-        }));
-        // Labels with spaces fail moto's signature check (see tests/dashboards.rs).
-        moto.allow_unsigned(1_000_000_000);
+        let (moto, seeded) = seeded_moto();
         let plugin = Plugin::start(&[]);
         let runner = Runner::new(&plugin, &moto.endpoint, &seeded["users"]["grafana"]);
         let (mut complete, mut vars_ok, mut targets_total, mut answered, mut with_data) = (0, 0, 0, 0, 0);

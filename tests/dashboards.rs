@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::dashboard::{load, Runner};
+use common::dashboard::{load, seeded_moto, Runner};
 use common::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 fn fixture(name: &str) -> Value {
     let path = repo_path(&format!("tests/fixtures/dashboards/{name}"));
@@ -15,19 +15,7 @@ fn fixture(name: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_variable_resolves_and_every_panel_answers() {
-    let moto = Moto::start();
-    let seeded = moto.seed(json!({
-        "users": [{ "name": "grafana" }],
-        "instances": [
-            { "tags": { "Name": "web-1", "Team": "core" } },
-            { "tags": { "Name": "web-2", "Team": "core" }, "type": "m5.large" },
-            { "tags": { "Name": "batch", "Team": "data" } }
-        ]
-    }));
-    // moto checks a signature against the form body re-encoded its own way, so a signed
-    // GetMetricData whose label holds a space fails there though AWS accepts it; dashboards'
-    // labels do, so this run leaves the checks off (every other test keeps them on).
-    moto.allow_unsigned(1_000_000_000);
+    let (moto, seeded) = seeded_moto();
     let plugin = Plugin::start(&[]);
     let runner = Runner::new(&plugin, &moto.endpoint, &seeded["users"]["grafana"]);
     let dashboards = load(

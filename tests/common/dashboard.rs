@@ -20,11 +20,29 @@ use stratus::variables::query::{parse, RegionChoice, VariableQuery};
 
 use super::{
     data_query, decode, ds, json_data, json_script, keys, now_ms, secure, support,
-    variable_options, Plugin,
+    variable_options, Moto, Plugin,
 };
 
 /// The region the test data source defaults to, and the one a region variable is set to.
 pub const REGION: &str = "us-east-1";
+
+/// moto for dashboards: the user `grafana` and the instances Stratus's own dashboards list.
+/// SigV4 checks stay off: moto checks a signature against the form body re-encoded its own
+/// way, so a signed GetMetricData whose label holds a space fails there though AWS accepts it,
+/// and dashboards' labels do (every other test keeps the checks on).
+pub fn seeded_moto() -> (Moto, Value) {
+    let moto = Moto::start();
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "grafana" }],
+        "instances": [
+            { "tags": { "Name": "web-1", "Team": "core" } },
+            { "tags": { "Name": "web-2", "Team": "core" }, "type": "m5.large" },
+            { "tags": { "Name": "batch", "Team": "data" } }
+        ]
+    }));
+    moto.allow_unsigned(1_000_000_000);
+    (moto, seeded)
+}
 
 /// One dashboard: its variables and its targets (with their panels), as stored.
 #[derive(Debug, Clone)]
