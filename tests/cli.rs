@@ -63,7 +63,10 @@ struct Rig {
 
 fn rig() -> Rig {
     let moto = Moto::start();
-    let seeded = moto.seed(json!({ "users": [{ "name": "alice" }] }));
+    let seeded = moto.seed(json!({
+        "users": [{ "name": "alice" }],
+        "log_groups": [{ "name": "/cli/app", "events": [[60, "hello from the cli"]] }]
+    }));
     let u = &seeded["users"]["alice"];
     let home = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(home.path().join(".aws")).unwrap();
@@ -309,6 +312,32 @@ fn query_prints_frames_as_a_table_and_json() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(text(&out), "V: text | value (1 rows)\n  Hits | Hits\n");
+
+    // A Logs Insights query: the rows as a table, the same path as a panel's.
+    let out = r.run(
+        &[
+            "query",
+            "--provisioning",
+            &r.file,
+            "--name",
+            "Keys",
+            "--query",
+            r#"{"refId":"L","queryMode":"Logs","expression":"fields @timestamp, @message","logGroupNames":["/cli/app"]}"#,
+            "--from",
+            "-10m",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let shown = text(&out);
+    let lines: Vec<&str> = shown.lines().collect();
+    assert!(
+        lines[0].starts_with("L: ")
+            && lines[0].contains("@message")
+            && lines[0].ends_with("(1 rows)"),
+        "{shown}"
+    );
+    assert!(lines[1].ends_with("| hello from the cli"), "{shown}");
 }
 
 #[test]
