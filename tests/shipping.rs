@@ -222,6 +222,7 @@ async fn demo_stack_data_sources_are_healthy_and_the_dashboard_has_data() {
         .decrypted_secure_json_data = keys_ds.secure_json_data.clone();
     let now = now_ms();
     let mut panels_with_data = 0;
+    let mut logs_panels = 0;
     for panel in dashboard["panels"].as_array().unwrap() {
         let targets = panel["targets"].as_array().unwrap();
         assert!(targets
@@ -239,17 +240,30 @@ async fn demo_stack_data_sources_are_healthy_and_the_dashboard_has_data() {
             })
             .collect();
         let resp = plugin.query(ctx.clone(), queries).await;
-        let builder_only = targets.iter().all(|t| {
-            t["metricEditorMode"] == 0
-                && t["dimensions"]
-                    .as_object()
-                    .unwrap()
-                    .values()
-                    .all(|v| v.is_string() && v != "*")
-        });
+        let logs = targets.iter().all(|t| t["queryMode"] == "Logs");
+        let builder_only = !logs
+            && targets.iter().all(|t| {
+                t["metricEditorMode"] == 0
+                    && t["dimensions"]
+                        .as_object()
+                        .unwrap()
+                        .values()
+                        .all(|v| v.is_string() && v != "*")
+            });
         for (ref_id, r) in &resp.responses {
             // Every panel answers without error (the emulator returns SEARCH and math empty).
             assert_eq!(r.error, "", "{}: {ref_id}", panel["title"]);
+            if logs {
+                // The hour of application log lines the seeder wrote: three a minute.
+                let t = common::decode_table(&r.frames[0]);
+                assert_eq!(t.meta["preferredVisualisationType"], "logs");
+                assert!(
+                    t.field("@message").values.len() >= 100,
+                    "{}",
+                    panel["title"]
+                );
+                logs_panels += 1;
+            }
             if builder_only {
                 let f = decode(&r.frames[0]);
                 assert!(
@@ -268,6 +282,7 @@ async fn demo_stack_data_sources_are_healthy_and_the_dashboard_has_data() {
         panels_with_data >= 3,
         "builder panels with data: {panels_with_data}"
     );
+    assert_eq!(logs_panels, 1, "the logs panel has the demo's log lines");
 }
 
 #[test]

@@ -10,8 +10,9 @@
     seeder.py demo ENDPOINT OUT_DIR [--once]
         Creates the demo identities, writes OUT_DIR/demo.env (the variables the provisioning
         files expand) and OUT_DIR/credentials (profiles for the credentials-file and SDK-default
-        data sources), marks OUT_DIR/ready, then puts realistic metrics every minute (once with
-        --once). docker-compose.yaml runs this; tests run it with --once.
+        data sources), marks OUT_DIR/ready, then puts realistic metrics and application log
+        lines (log group /stratus/demo/app) every minute (once with --once). docker-compose.yaml
+        runs this; tests run it with --once.
 
 Seeding runs unauthenticated. `seed` then arms moto's auth mode (`reset-auth 0`) so every later
 request must carry a valid SigV4 signature of a seeded identity. `demo` leaves it off: moto
@@ -36,6 +37,7 @@ DEMO_NAMESPACE = "Stratus/Demo"
 SERVICES = {"checkout": 120.0, "search": 45.0, "login": 80.0}
 INSTANCES = {"i-0a1b2c3d4e5f60001": 35.0, "i-0a1b2c3d4e5f60002": 55.0, "i-0a1b2c3d4e5f60003": 20.0}
 BACKFILL_MINUTES = 60
+DEMO_LOG_GROUP = "/stratus/demo/app"
 
 
 def post(endpoint, path, body):
@@ -212,6 +214,22 @@ def demo_points(minute):
     return metrics
 
 
+def demo_log_lines(minute):
+    """One minute of application log lines: a request line per service, sometimes an error."""
+    lines = []
+    for i, (service, base) in enumerate(SERVICES.items()):
+        status = random.choice([200, 200, 200, 201, 404, 500])
+        at = int(minute.timestamp() * 1000) + i * 1000
+        latency = round(base * random.uniform(0.8, 1.3))
+        level = "ERROR" if status >= 500 else "INFO"
+        lines.append({"timestamp": at, "message": f"{level} service={service} status={status} latency_ms={latency}"})
+    return lines
+
+
+def put_log_lines(logs, lines):
+    logs.put_log_events(logGroupName=DEMO_LOG_GROUP, logStreamName="web-1", logEvents=lines)
+
+
 def write_demo_files(out_dir, seeded, endpoint):
     reader = seeded["users"]["grafana-demo"]
     instance = seeded["users"]["ec2-instance"]
@@ -255,17 +273,25 @@ def demo(endpoint, out_dir, once):
     )
     reader = seeded["users"]["grafana-demo"]
     cw = client(endpoint, "cloudwatch", key=reader["access_key_id"], secret=reader["secret_access_key"])
+    logs = client(endpoint, "logs", key=reader["access_key_id"], secret=reader["secret_access_key"])
+    logs.create_log_group(logGroupName=DEMO_LOG_GROUP)
+    logs.create_log_stream(logGroupName=DEMO_LOG_GROUP, logStreamName="web-1")
     now = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
+    backfill = []
     for m in range(BACKFILL_MINUTES, 0, -1):
-        for metric in demo_points(now - datetime.timedelta(minutes=m)):
+        minute = now - datetime.timedelta(minutes=m)
+        for metric in demo_points(minute):
             put(cw, metric)
+        backfill.extend(demo_log_lines(minute))
+    put_log_lines(logs, backfill)
     write_demo_files(out_dir, seeded, endpoint)
-    print("demo seeded: %d minutes of metrics; files in %s" % (BACKFILL_MINUTES, out_dir), flush=True)
+    print("demo seeded: %d minutes of metrics and logs; files in %s" % (BACKFILL_MINUTES, out_dir), flush=True)
     while not once:
         time.sleep(60 - time.time() % 60)
         minute = datetime.datetime.now(datetime.timezone.utc).replace(second=0, microsecond=0)
         for metric in demo_points(minute):
             put(cw, metric)
+        put_log_lines(logs, demo_log_lines(minute))
 
 
 def main():
