@@ -146,6 +146,8 @@ async fn logs_rows_are_what_an_independent_client_finds() {
                 // and the older logGroupNames.
                 ("A", json!({"queryMode": "Logs", "expression": query, "logGroups": [{"name": "/app/web"}, {"name": "/app/jobs"}], "region": "default"})),
                 ("B", json!({"queryMode": "Logs", "expression": query, "logGroupNames": ["/app/web"], "id": "", "statsGroups": []})),
+                // Nothing in the range: an empty logs frame, not an error.
+                ("C", json!({"queryMode": "Logs", "expression": query, "logGroupNames": ["/app/old"]})),
             ],
             3600,
         )
@@ -188,6 +190,9 @@ async fn logs_rows_are_what_an_independent_client_finds() {
         3600,
     );
     assert_eq!(rows(frame), want);
+    let nothing = &answers["C"].as_ref().unwrap()[0];
+    assert!(nothing.fields.is_empty());
+    assert_eq!(nothing.meta["preferredVisualisationType"], "logs");
     let b = &answers["B"].as_ref().unwrap()[0];
     let want_b = boto3_rows(&r.apis.endpoint, user, &["/app/web"], query, 3600);
     assert_eq!(rows(b), want_b);

@@ -9,7 +9,7 @@ use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::error::ArrowError;
 use arrow::ipc::reader::FileReader;
 use arrow::ipc::writer::FileWriter;
-use arrow::record_batch::RecordBatch;
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use serde_json::Value;
 
 /// One column's values; `None` is an empty cell.
@@ -132,7 +132,13 @@ impl TableFrame {
             })
             .unzip();
         let schema = Arc::new(Schema::new(fields).with_metadata(schema_meta));
-        let batch = RecordBatch::try_new(schema.clone(), arrays)?;
+        // The row count is given, so a frame without columns (a query that found nothing)
+        // encodes too.
+        let batch = RecordBatch::try_new_with_options(
+            schema.clone(),
+            arrays,
+            &RecordBatchOptions::new().with_row_count(Some(rows)),
+        )?;
         let mut buf = Vec::new();
         let mut writer = FileWriter::try_new(&mut buf, &schema)?;
         writer.write(&batch)?;
@@ -271,6 +277,17 @@ mod tests {
             ..frame.clone()
         };
         assert!(ragged.to_arrow().is_err());
+        // A query that found nothing: no columns, still a frame.
+        let empty = TableFrame {
+            columns: vec![],
+            ..frame.clone()
+        };
+        assert_eq!(
+            TableFrame::from_arrow(&empty.to_arrow().unwrap())
+                .unwrap()
+                .rows(),
+            0
+        );
         let back = TableFrame::from_arrow(&frame.to_arrow().unwrap()).unwrap();
         assert_eq!(back, frame);
         assert_eq!(back.rows(), 2);

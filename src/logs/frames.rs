@@ -284,7 +284,12 @@ mod tests {
             frames("A", &Shape::Rows, &mixed, &ctx())[0].columns[0].values,
             Values::Text(_)
         ));
-        assert!(frames("A", &Shape::Rows, &[], &ctx())[0].columns.is_empty());
+        let nothing = frames("A", &Shape::Rows, &[], &ctx()).remove(0);
+        assert!(nothing.columns.is_empty());
+        assert!(
+            nothing.to_arrow().is_ok(),
+            "a query that found nothing is an empty frame"
+        );
     }
 
     #[test]
