@@ -12,7 +12,6 @@ use serde_json::{Map, Value};
 
 use crate::aws::failure::AwsFailure;
 use crate::aws::session::AwsSession;
-use crate::metrics::query::RegionSpec;
 use crate::query::{Answer, Failure, Query};
 
 use alarms::Narrowing;
@@ -74,10 +73,7 @@ async fn alarm_names(
 /// Answers one annotation query.
 async fn answer(session: &AwsSession, q: &Query, model: &Map<String, Value>) -> Answer {
     let aq = query::parse(model)?;
-    let region = match &aq.region {
-        RegionSpec::Default => session.default_region.clone(),
-        RegionSpec::Named(r) => r.clone(),
-    };
+    let region = aq.region.resolve(&session.default_region);
     let names = alarm_names(session, &region, &aq).await.map_err(|f| {
         let operation = match aq.alarms {
             Alarms::ForMetric { .. } => "CloudWatch DescribeAlarmsForMetric",

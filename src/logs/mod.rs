@@ -15,7 +15,6 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::aws::session::AwsSession;
-use crate::metrics::query::RegionSpec;
 use crate::query::{Answer, Failure, Query};
 
 use execute::{CallFailure, Ending};
@@ -53,10 +52,7 @@ async fn answer(
     let started = Instant::now();
     let lq = query::parse(model)?;
     let range = query::range(q.from_ms, q.to_ms)?;
-    let region = match &lq.region {
-        RegionSpec::Default => session.default_region.clone(),
-        RegionSpec::Named(r) => r.clone(),
-    };
+    let region = lq.region.resolve(&session.default_region);
     let timeout = session.settings.logs.timeout;
     let budget = poll::budget(timeout, deadline);
     let stop_reason = if budget < timeout {

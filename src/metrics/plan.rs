@@ -7,7 +7,7 @@ use crate::config::names::Region;
 use crate::query::QueryError;
 
 use super::labels;
-use super::query::{MetricQuery, Mode, Period, RegionSpec, Statistic};
+use super::query::{MetricQuery, Mode, Period, Statistic};
 use super::search::{needs_search, search_expression, search_string_len, MAX_SEARCH_STRING};
 
 /// AWS's limit on queries in one GetMetricData call.
@@ -246,10 +246,7 @@ fn plan_query(
     if tq.to_ms <= tq.from_ms {
         return Err(QueryError::new("timeRange", format!("the time range is empty or reversed (from {} to {}); choose a range whose end is after its start", tq.from_ms, tq.to_ms)));
     }
-    let region = match &q.region {
-        RegionSpec::Default => default_region.clone(),
-        RegionSpec::Named(r) => r.clone(),
-    };
+    let region = q.region.resolve(default_region);
     let period = match q.period {
         Period::Auto => auto_period(tq.from_ms, tq.to_ms, now_ms),
         Period::Seconds(s) => s,

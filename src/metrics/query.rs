@@ -85,12 +85,22 @@ pub enum Period {
 }
 
 /// Which region a query runs in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RegionSpec {
     /// The data source's default region.
     Default,
     /// A region the query names (a cross-region panel).
     Named(Region),
+}
+
+impl RegionSpec {
+    /// The region meant: the named one, else the data source's `default`.
+    pub fn resolve(&self, default: &Region) -> Region {
+        match self {
+            RegionSpec::Default => default.clone(),
+            RegionSpec::Named(r) => r.clone(),
+        }
+    }
 }
 
 /// What a query asks CloudWatch.

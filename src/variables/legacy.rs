@@ -90,7 +90,7 @@ pub fn parse(query: &str) -> Result<VariableQuery, QueryError> {
     };
     let optional_region = |c: &regex::Captures| {
         c.get(3)
-            .map_or(Ok(super::query::RegionChoice::Default), |r| {
+            .map_or(Ok(crate::metrics::query::RegionSpec::Default), |r| {
                 region(r.as_str())
             })
     };
@@ -151,12 +151,12 @@ pub fn parse(query: &str) -> Result<VariableQuery, QueryError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::query::RegionChoice;
     use super::*;
     use crate::config::names::Region;
+    use crate::metrics::query::RegionSpec;
 
-    fn named(r: &str) -> RegionChoice {
-        RegionChoice::Named(Region::parse(r).unwrap())
+    fn named(r: &str) -> RegionSpec {
+        RegionSpec::Named(Region::parse(r).unwrap())
     }
 
     #[test]
@@ -168,7 +168,7 @@ mod tests {
         assert_eq!(
             parse("metrics(AWS/Usage)").unwrap(),
             VariableQuery::Metrics {
-                region: RegionChoice::Default,
+                region: RegionSpec::Default,
                 namespace: "AWS/Usage".into(),
                 account: AccountScope::Own
             }
@@ -184,7 +184,7 @@ mod tests {
         assert_eq!(
             parse("dimension_keys(AWS/EC2,default)").unwrap(),
             VariableQuery::DimensionKeys {
-                region: RegionChoice::Default,
+                region: RegionSpec::Default,
                 namespace: "AWS/EC2".into(),
                 metric_name: None,
                 filters: Filters::new(),

@@ -9,7 +9,6 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::aws::session::AwsSession;
-use crate::config::names::Region;
 use crate::config::policy::Policy;
 use crate::frames::table::{Column, TableFrame, Values};
 use crate::query::{Answer, Failure, Query};
@@ -17,7 +16,7 @@ use crate::resources::ec2;
 use crate::resources::request::{Collect, Lookup, NameMatch, Search};
 use crate::resources::Lookups;
 
-use query::{RegionChoice, VariableQuery};
+use query::VariableQuery;
 
 /// CloudWatch's standard statistics, as Grafana's `statistics()` lists them.
 const STATISTICS: [&str; 5] = ["Average", "Maximum", "Minimum", "Sum", "SampleCount"];
@@ -61,13 +60,6 @@ pub fn frame(ref_id: &str, mut choices: Vec<Choice>) -> TableFrame {
     }
 }
 
-fn region_of(session: &AwsSession, choice: &RegionChoice) -> Region {
-    match choice {
-        RegionChoice::Default => session.default_region.clone(),
-        RegionChoice::Named(r) => r.clone(),
-    }
-}
-
 /// A ListMetrics-style lookup's filters: one value, or any.
 fn metric_filters(filters: &query::Filters) -> Vec<(String, Option<String>)> {
     filters
@@ -100,7 +92,7 @@ async fn choices(
             account,
         } => {
             let lookup = Lookup {
-                region: Some(region_of(session, &region)),
+                region: Some(region.resolve(&session.default_region)),
                 namespace,
                 metric_name: None,
                 filters: Vec::new(),
@@ -122,7 +114,7 @@ async fn choices(
             account,
         } => {
             let lookup = Lookup {
-                region: Some(region_of(session, &region)),
+                region: Some(region.resolve(&session.default_region)),
                 namespace,
                 metric_name,
                 filters: metric_filters(&filters),
@@ -145,7 +137,7 @@ async fn choices(
             account,
         } => {
             let lookup = Lookup {
-                region: Some(region_of(session, &region)),
+                region: Some(region.resolve(&session.default_region)),
                 namespace,
                 metric_name,
                 filters: metric_filters(&filters),
@@ -164,7 +156,11 @@ async fn choices(
             instance_ids,
         } => same(
             lookups
-                .volumes(session, &region_of(session, &region), &instance_ids)
+                .volumes(
+                    session,
+                    &region.resolve(&session.default_region),
+                    &instance_ids,
+                )
                 .await
                 .map_err(aws("EC2 DescribeInstances"))?,
         ),
@@ -183,7 +179,7 @@ async fn choices(
                 lookups
                     .instance_attribute(
                         session,
-                        &region_of(session, &region),
+                        &region.resolve(&session.default_region),
                         &attribute,
                         reader,
                         &filters,
@@ -198,7 +194,12 @@ async fn choices(
             tags,
         } => same(
             lookups
-                .resource_arns(session, &region_of(session, &region), &resource_type, &tags)
+                .resource_arns(
+                    session,
+                    &region.resolve(&session.default_region),
+                    &resource_type,
+                    &tags,
+                )
                 .await
                 .map_err(aws("Tagging GetResources"))?,
         ),
@@ -213,7 +214,7 @@ async fn choices(
                 limit: LOG_GROUP_CHOICES,
             };
             lookups
-                .log_groups(session, &region_of(session, &region), &search)
+                .log_groups(session, &region.resolve(&session.default_region), &search)
                 .await
                 .map_err(aws("CloudWatch Logs DescribeLogGroups"))?
                 .into_iter()
@@ -224,7 +225,7 @@ async fn choices(
                 .collect()
         }
         VariableQuery::Accounts { region } => lookups
-            .accounts(session, &region_of(session, &region))
+            .accounts(session, &region.resolve(&session.default_region))
             .await
             .map_err(aws("OAM ListSinks/ListAttachedLinks"))?
             .into_iter()

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::config::json::json_type;
 use crate::config::names::Region;
+use crate::metrics::query::RegionSpec;
 use crate::query::field::opt_str;
 use crate::query::QueryError;
 
@@ -16,15 +17,6 @@ use super::legacy;
 pub use crate::resources::request::AccountScope;
 /// Filters: a key and the values it may have; no values means any.
 pub use crate::resources::request::Filters;
-
-/// The region a variable query looks in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RegionChoice {
-    /// The data source's default region (`""` or `default`).
-    Default,
-    /// A named region.
-    Named(Region),
-}
 
 /// What a template variable lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +28,7 @@ pub enum VariableQuery {
     /// Metric names of a namespace.
     Metrics {
         /// Where.
-        region: RegionChoice,
+        region: RegionSpec,
         /// The namespace.
         namespace: String,
         /// Whose metrics (cross-account observability).
@@ -45,7 +37,7 @@ pub enum VariableQuery {
     /// Dimension keys of a namespace (and metric).
     DimensionKeys {
         /// Where.
-        region: RegionChoice,
+        region: RegionSpec,
         /// The namespace.
         namespace: String,
         /// Narrows to one metric.
@@ -58,7 +50,7 @@ pub enum VariableQuery {
     /// Values of one dimension key.
     DimensionValues {
         /// Where.
-        region: RegionChoice,
+        region: RegionSpec,
         /// The namespace.
         namespace: String,
         /// Narrows to one metric.
@@ -73,14 +65,14 @@ pub enum VariableQuery {
     /// EBS volume ids attached to instances.
     EbsVolumeIds {
         /// Where.
-        region: RegionChoice,
+        region: RegionSpec,
         /// The instances (`i-1`, or several as `{i-1,i-2}`).
         instance_ids: Vec<String>,
     },
     /// One attribute of the EC2 instances that match filters.
     Ec2InstanceAttributes {
         /// Where.
-        region: RegionChoice,
+        region: RegionSpec,
         /// An Instance field (`InstanceId`, `Placement.AvailabilityZone`) or `Tags.<key>`.
         attribute: String,
         /// DescribeInstances filters (`tag:Name`, `instance-state-name`, ...).
@@ -89,7 +81,7 @@ pub enum VariableQuery {
     /// ARNs of resources of one type with tags.
     ResourceArns {
         /// Where.
-        region: RegionChoice,
+        region: RegionSpec,
         /// The resource type (`ec2:instance`).
         resource_type: String,
         /// Tag keys and the values they may have.
@@ -100,7 +92,7 @@ pub enum VariableQuery {
     /// Log groups (CloudWatch Logs): names shown, ARNs as values.
     LogGroups {
         /// Where.
-        region: RegionChoice,
+        region: RegionSpec,
         /// Only groups whose name starts so.
         prefix: Option<String>,
         /// Whose groups (cross-account observability).
@@ -109,15 +101,15 @@ pub enum VariableQuery {
     /// The monitoring account and its linked source accounts.
     Accounts {
         /// Where.
-        region: RegionChoice,
+        region: RegionSpec,
     },
 }
 
-fn region(value: Option<&str>, field: &'static str) -> Result<RegionChoice, QueryError> {
+fn region(value: Option<&str>, field: &'static str) -> Result<RegionSpec, QueryError> {
     match value.map(str::trim) {
-        None | Some("") | Some("default") => Ok(RegionChoice::Default),
+        None | Some("") | Some("default") => Ok(RegionSpec::Default),
         Some(r) if r.starts_with('$') => Err(QueryError::unexpanded_variable(field, r)),
-        Some(r) => Region::parse(r).map(RegionChoice::Named).ok_or_else(|| {
+        Some(r) => Region::parse(r).map(RegionSpec::Named).ok_or_else(|| {
             QueryError::new(
                 field,
                 format!(
@@ -364,7 +356,7 @@ pub fn attribute(name: &str, field: &'static str) -> Result<String, QueryError> 
 }
 
 /// The region argument of a legacy string.
-pub fn legacy_region(text: &str) -> Result<RegionChoice, QueryError> {
+pub fn legacy_region(text: &str) -> Result<RegionSpec, QueryError> {
     region(Some(text), "query")
 }
 
@@ -377,8 +369,8 @@ mod tests {
         v.as_object().unwrap().clone()
     }
 
-    fn named(r: &str) -> RegionChoice {
-        RegionChoice::Named(Region::parse(r).unwrap())
+    fn named(r: &str) -> RegionSpec {
+        RegionSpec::Named(Region::parse(r).unwrap())
     }
 
     #[test]
@@ -416,7 +408,7 @@ mod tests {
         assert_eq!(
             parse(&obj(json!({"queryType": "ec2InstanceAttributes", "region": "default", "attributeName": "Tags.Name", "ec2Filters": {"tag:Team": ["a"]}}))).unwrap(),
             VariableQuery::Ec2InstanceAttributes {
-                region: RegionChoice::Default,
+                region: RegionSpec::Default,
                 attribute: "Tags.Name".into(),
                 filters: Filters::from([("tag:Team".into(), vec!["a".into()])]),
             }
@@ -427,7 +419,7 @@ mod tests {
             ))
             .unwrap(),
             VariableQuery::EbsVolumeIds {
-                region: RegionChoice::Default,
+                region: RegionSpec::Default,
                 instance_ids: vec!["i-1".into(), "i-2".into()]
             }
         );

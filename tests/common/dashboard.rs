@@ -16,7 +16,8 @@ use std::sync::{Mutex, OnceLock};
 use grafana_current::pluginv2;
 use regex::Regex;
 use serde_json::{json, Map, Value};
-use stratus::variables::query::{parse, RegionChoice, VariableQuery};
+use stratus::metrics::query::RegionSpec;
+use stratus::variables::query::{parse, VariableQuery};
 
 use super::{
     data_query, decode, ds, json_data, json_script, keys, now_ms, secure, support,
@@ -234,9 +235,9 @@ impl<'a> Runner<'a> {
         let Ok(vq) = parse(model.as_object().unwrap()) else {
             return false;
         };
-        let region = |r: &RegionChoice| match r {
-            RegionChoice::Default => REGION.to_string(),
-            RegionChoice::Named(r) => r.as_str().to_string(),
+        let region = |r: &RegionSpec| match r {
+            RegionSpec::Default => REGION.to_string(),
+            RegionSpec::Named(r) => r.as_str().to_string(),
         };
         let (region, namespace, metric, mut dims) = match vq {
             VariableQuery::Metrics {
