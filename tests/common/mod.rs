@@ -709,31 +709,16 @@ pub fn with_grafana_config(
 
 /// A variable's options from its answer frame: (text, value) rows, decoded with arrow-rs.
 pub fn variable_options(bytes: &[u8]) -> Vec<(String, String)> {
-    use arrow::array::{Array, StringArray};
-    let reader =
-        arrow::ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes.to_vec()), None)
-            .unwrap();
-    let schema = reader.schema();
-    assert_eq!(schema.field(0).name(), "text");
-    assert_eq!(schema.field(1).name(), "value");
-    let mut rows = Vec::new();
-    for batch in reader {
-        let batch = batch.unwrap();
-        let text = batch
-            .column(0)
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap();
-        let value = batch
-            .column(1)
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap();
-        rows.extend(
-            (0..text.len()).map(|i| (text.value(i).to_string(), value.value(i).to_string())),
-        );
-    }
-    rows
+    let t = decode_table(bytes);
+    let names: Vec<(&str, &str)> = t.fields.iter().map(|f| (f.name.as_str(), f.kind)).collect();
+    assert_eq!(names, [("text", "string"), ("value", "string")]);
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    t.fields[0]
+        .values
+        .iter()
+        .zip(&t.fields[1].values)
+        .map(|(a, b)| (text(a), text(b)))
+        .collect()
 }
 
 /// Runs tests/support/lookup.py: boto3's answers to the questions variables ask.
@@ -806,46 +791,29 @@ pub struct Annotation {
 
 /// The rows of an annotation frame, decoded with arrow-rs; the fields must be Grafana's.
 pub fn annotations(bytes: &[u8]) -> Vec<Annotation> {
-    use arrow::array::{Array, StringArray, TimestampNanosecondArray};
-    let reader =
-        arrow::ipc::reader::FileReader::try_new(std::io::Cursor::new(bytes.to_vec()), None)
-            .unwrap();
-    let names: Vec<String> = reader
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
-    assert_eq!(names, ["time", "timeEnd", "title", "tags", "text"]);
-    let mut rows = Vec::new();
-    for batch in reader {
-        let batch = batch.unwrap();
-        let time = |i: usize| {
-            batch
-                .column(i)
-                .as_any()
-                .downcast_ref::<TimestampNanosecondArray>()
-                .unwrap()
-                .clone()
-        };
-        let text = |i: usize| {
-            batch
-                .column(i)
-                .as_any()
-                .downcast_ref::<StringArray>()
-                .unwrap()
-                .clone()
-        };
-        let (t, end, title, tags, body) = (time(0), time(1), text(2), text(3), text(4));
-        rows.extend((0..t.len()).map(|i| Annotation {
-            time_ms: t.value(i) / 1_000_000,
-            time_end_ms: (!end.is_null(i)).then(|| end.value(i) / 1_000_000),
-            title: title.value(i).to_string(),
-            tags: tags.value(i).to_string(),
-            text: body.value(i).to_string(),
-        }));
-    }
-    rows
+    let t = decode_table(bytes);
+    let names: Vec<(&str, &str)> = t.fields.iter().map(|f| (f.name.as_str(), f.kind)).collect();
+    assert_eq!(
+        names,
+        [
+            ("time", "time"),
+            ("timeEnd", "time"),
+            ("title", "string"),
+            ("tags", "string"),
+            ("text", "string")
+        ]
+    );
+    let column = |i: usize| &t.fields[i].values;
+    let text = |v: &Value| v.as_str().unwrap().to_string();
+    (0..column(0).len())
+        .map(|i| Annotation {
+            time_ms: column(0)[i].as_i64().unwrap(),
+            time_end_ms: column(1)[i].as_i64(),
+            title: text(&column(2)[i]),
+            tags: text(&column(3)[i]),
+            text: text(&column(4)[i]),
+        })
+        .collect()
 }
 
 /// One field of a table frame as Grafana reads it: name, values as JSON (times in ms),
