@@ -47,9 +47,11 @@ export interface StratusOptions extends AwsAuthDataSourceJsonData {
   logsConcurrentQueries?: number;
 }
 
-/** secureJsonData: keys plus the session token of temporary credentials. */
+/** secureJsonData: keys, the session token of temporary credentials, the proxy password
+ * (Grafana's key) and the PEM CA bundle a private endpoint needs. */
 export interface StratusSecureOptions extends AwsAuthDataSourceSecureJsonData {
   sessionToken?: string;
+  caBundle?: string;
 }
 
 /** A new query: what Grafana's CloudWatch editor starts from. */

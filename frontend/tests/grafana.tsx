@@ -7,9 +7,10 @@ import { CompatRouter } from 'react-router-dom-v5-compat';
 import { StratusOptions, StratusSecureOptions } from '../src/types';
 
 /** Server-side AWS settings as Grafana's frontend config carries them. */
-export function setServerAwsConfig(allowed: string[], assumeRoleEnabled: boolean) {
+export function setServerAwsConfig(allowed: string[], assumeRoleEnabled: boolean, perDatasourceProxy = false) {
   config.awsAllowedAuthProviders = allowed;
   config.awsAssumeRoleEnabled = assumeRoleEnabled;
+  config.awsPerDatasourceHTTPProxyEnabled = perDatasourceProxy;
 }
 
 setAppEvents(new EventBusSrv());

@@ -89,6 +89,32 @@ describe('ConfigEditor', () => {
     expect(JSON.stringify(s.jsonData)).not.toMatch(/EXAMPLE/);
   });
 
+  it('offers a per-data-source proxy only when the server allows it, with the password kept secret', async () => {
+    setServerAwsConfig(['default', 'keys', 'credentials'], true, false);
+    const { unmount } = render(<Page initial={newSettings()} onChange={() => undefined} />);
+    expect(screen.queryByLabelText(/^Proxy Type/)).not.toBeInTheDocument();
+    unmount();
+
+    setServerAwsConfig(['default', 'keys', 'credentials'], true, true);
+    const { last } = setup();
+    await userEvent.click(screen.getByLabelText(/^Proxy Type/));
+    await userEvent.click(await screen.findByText('URL', { selector: 'span' }));
+    await userEvent.type(screen.getByLabelText(/^Proxy URL/), 'http://proxy.corp:3128');
+    await userEvent.type(screen.getByLabelText(/^Proxy Username/), 'grafana');
+    await userEvent.type(screen.getByLabelText(/^Proxy Password/), 'pw-EXAMPLE');
+    await waitFor(() => expect(last().secureJsonData?.proxyPassword).toBe('pw-EXAMPLE'));
+    expect(last().jsonData).toMatchObject({ proxyType: 'url', proxyUrl: 'http://proxy.corp:3128', proxyUsername: 'grafana' });
+    expect(JSON.stringify(last().jsonData)).not.toMatch(/EXAMPLE/);
+    setServerAwsConfig(['default', 'keys', 'credentials'], true);
+  });
+
+  it('keeps a pasted CA bundle in secureJsonData', async () => {
+    const { last } = setup();
+    await userEvent.type(screen.getByLabelText(/^CA Bundle/), '-----BEGIN CERTIFICATE-----');
+    await waitFor(() => expect(last().secureJsonData?.caBundle).toBe('-----BEGIN CERTIFICATE-----'));
+    expect(JSON.stringify(last().jsonData)).not.toMatch(/CERTIFICATE/);
+  });
+
   it('shows stored secrets as configured with a reset button', async () => {
     const stored = newSettings({ authType: 'keys' as StratusOptions['authType'] });
     stored.secureJsonFields = { accessKey: true, secretKey: true, sessionToken: true };

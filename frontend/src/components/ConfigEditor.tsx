@@ -1,7 +1,7 @@
 import React, { ChangeEvent } from 'react';
 import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { ConnectionConfig } from '@grafana/aws-sdk';
-import { Field, Input, SecretInput, Stack, Text, TextLink } from '@grafana/ui';
+import { Field, Input, SecretInput, SecretTextArea, Stack, Text, TextLink } from '@grafana/ui';
 
 import { STANDARD_REGIONS } from '../regions';
 import { StratusOptions, StratusSecureOptions, TROUBLESHOOTING_URL } from '../types';
@@ -30,9 +30,28 @@ export function ConfigEditor(props: ConfigEditorProps) {
       secureJsonData: { ...(options.secureJsonData ?? {}), sessionToken: '' },
     });
 
+  const setCaBundle = (e: ChangeEvent<HTMLTextAreaElement>) =>
+    onOptionsChange({
+      ...options,
+      secureJsonData: { ...(options.secureJsonData ?? {}), caBundle: e.currentTarget.value },
+    });
+
+  const resetCaBundle = () =>
+    onOptionsChange({
+      ...options,
+      secureJsonFields: { ...configured, caBundle: false },
+      secureJsonData: { ...(options.secureJsonData ?? {}), caBundle: '' },
+    });
+
   return (
     <Stack direction="column" gap={2}>
-      <ConnectionConfig {...props} standardRegions={STANDARD_REGIONS} defaultEndpoint="https://monitoring.{region}.amazonaws.com" />
+      {/* The proxy fields appear when the server allows per-data-source proxies. */}
+      <ConnectionConfig
+        {...props}
+        standardRegions={STANDARD_REGIONS}
+        defaultEndpoint="https://monitoring.{region}.amazonaws.com"
+        showHttpProxySettings
+      />
 
       <Stack direction="column" gap={1}>
         <Text element="h3" variant="h4">
@@ -62,6 +81,21 @@ export function ConfigEditor(props: ConfigEditorProps) {
             placeholder="https://sts.{region}.amazonaws.com"
             value={jsonData.stsEndpoint ?? ''}
             onChange={setJson('stsEndpoint')}
+          />
+        </Field>
+        <Field
+          label="CA Bundle"
+          description="Optional. PEM certificates of the CAs that sign the endpoint's or the proxy's TLS certificate (a VPC endpoint with a private certificate, a proxy that re-signs TLS). Trusted beside the system's CAs and AWS_CA_BUNDLE."
+        >
+          <SecretTextArea
+            id="stratus-ca-bundle"
+            placeholder="-----BEGIN CERTIFICATE-----"
+            rows={4}
+            cols={60}
+            isConfigured={Boolean(configured.caBundle)}
+            value={options.secureJsonData?.caBundle ?? ''}
+            onChange={setCaBundle}
+            onReset={resetCaBundle}
           />
         </Field>
         <Field label="Custom Metrics Namespaces" description="Comma-separated namespaces offered in the query editor, e.g. MyApp/Orders, MyApp/Billing.">

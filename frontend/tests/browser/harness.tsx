@@ -12,7 +12,7 @@ import { QueryEditor } from '../../src/components/QueryEditor';
 import { VariableQueryEditor } from '../../src/components/VariableQueryEditor';
 import { DEFAULT_ANNOTATION_QUERY, DEFAULT_QUERY, StratusQuery, VariableQuery } from '../../src/types';
 import { answer, LINKED, withResources } from '../answers';
-import { InGrafana, newSettings } from '../grafana';
+import { InGrafana, newSettings, setServerAwsConfig } from '../grafana';
 
 const datasource = withResources((path) => answer(path, LINKED));
 
@@ -23,6 +23,12 @@ function Stored({ value }: { value: unknown }) {
       {JSON.stringify(value, null, 2)}
     </pre>
   );
+}
+
+/** The settings page on a server that allows per-data-source proxies. */
+function SettingsWithProxy() {
+  setServerAwsConfig(['default', 'keys', 'credentials'], true, true);
+  return <Settings />;
 }
 
 function Settings() {
@@ -68,7 +74,7 @@ function Query() {
   );
 }
 
-const PAGES: Record<string, () => React.JSX.Element> = { '#settings': Settings, '#variable': Variable, '#annotation': Annotation, '#query': Query };
+const PAGES: Record<string, () => React.JSX.Element> = { '#settings': Settings, '#settings-proxy': SettingsWithProxy, '#variable': Variable, '#annotation': Annotation, '#query': Query };
 
 function Harness() {
   const theme = useTheme2();

@@ -54,3 +54,27 @@ test('settings page: access & secret key, then credentials file', async () => {
 
   assert.deepEqual(errors, []);
 });
+
+test('settings page: a per-data-source proxy and a private CA bundle', async () => {
+  const page = await harness.browser.newPage({ viewport: { width: 1000, height: 1700 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${harness.url}#settings-proxy`);
+  await page.getByText('Proxy Configuration').first().waitFor();
+
+  await page.getByRole('combobox', { name: /^Proxy Type/ }).click();
+  await page.getByRole('option', { name: 'URL', exact: true }).click();
+  await page.getByLabel(/^Proxy URL/).fill('http://proxy.corp.example:3128');
+  await page.getByLabel(/^Proxy Username/).fill('grafana');
+  await page.getByLabel(/^Proxy Password/).fill('harness-proxy-password');
+  await page.getByLabel(/^CA Bundle/).fill('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----');
+  const s = await stored(page);
+  assert.equal(s.jsonData.proxyType, 'url');
+  assert.equal(s.jsonData.proxyUrl, 'http://proxy.corp.example:3128');
+  assert.equal(s.jsonData.proxyUsername, 'grafana');
+  assert.equal(s.secureJsonData.proxyPassword, 'harness-proxy-password');
+  assert.match(s.secureJsonData.caBundle, /^-----BEGIN CERTIFICATE-----/);
+  assert.ok(!JSON.stringify(s.jsonData).includes('harness-proxy-password'), 'the proxy password stays out of jsonData');
+  await page.screenshot({ path: path.join(resultsDir, 'settings-proxy-ca.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
