@@ -1,6 +1,7 @@
 # Stratus build, test and packaging.
 #   make test   installs what the tests need (a Python venv with moto, the frontend's npm
-#               packages, Debian's chromium and docker-compose, cargo-deny) and runs every test
+#               packages, Debian's chromium, docker-compose, tinyproxy and stunnel4, cargo-deny)
+#               and runs every test
 #   make dist   builds the plugin folder dist/ (release backend, module.js, plugin.json, logo,
 #               README)
 #   make bench  runs the benchmarks and writes bench/results.md (not part of make test)
@@ -28,7 +29,7 @@ GOOS_GOARCH = $(strip \
 	$(error unknown TARGET $(TARGET)))))))))
 NEXTEST := $(shell cargo nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: bench bench-record corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose test-backend test-frontend clean
+.PHONY: bench bench-record corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose network-peers test-backend test-frontend clean
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -49,6 +50,11 @@ npm: frontend/node_modules/.installed
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Real network peers for the proxy and TLS tests: an HTTP proxy, a TLS front, openssl for the
+# test's private CA.
+network-peers:
+	@command -v tinyproxy >/dev/null && command -v stunnel4 >/dev/null && command -v openssl >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tinyproxy stunnel4 openssl; }
+
 # Debian's docker-compose validates docker-compose.yaml (no Docker engine runs here).
 docker-compose:
 	@command -v docker-compose >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose; }
@@ -66,7 +72,7 @@ lint: npm deny
 	cd frontend && npx tsc --noEmit && npx eslint src tests
 
 # The packaging test unpacks the release zip, so the package is built first.
-test-backend: venv docker-compose package
+test-backend: venv docker-compose network-peers package
 ifeq ($(NEXTEST),yes)
 	STRATUS_PYTHON=$(PYTHON) STRATUS_PACKAGE=$(abspath $(PACKAGE)) cargo nextest run --no-fail-fast
 else

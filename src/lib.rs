@@ -25,6 +25,7 @@ pub mod grpc;
 pub mod health;
 pub mod logs;
 pub mod metrics;
+pub mod network;
 pub mod observability;
 pub mod query;
 pub mod resources;

@@ -121,6 +121,34 @@ impl Rig {
 }
 
 #[test]
+fn check_says_which_proxy_the_calls_took() {
+    let r = rig();
+    let proxy = common::network::Tinyproxy::start(Default::default());
+    let out = r.run(
+        &["check", "--provisioning", &r.file, "--name", "Keys"],
+        &[("HTTP_PROXY", &proxy.url)],
+    );
+    let t = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{t}");
+    assert!(
+        t.contains(&format!(
+            "network:      through proxy 127.0.0.1:{} (from HTTP_PROXY)",
+            proxy.port
+        )),
+        "{t}"
+    );
+    assert!(!proxy.requests().is_empty(), "{}", proxy.log());
+
+    // Plain case: no proxy, said so.
+    let out = r.run(&["check", "--provisioning", &r.file, "--name", "Keys"], &[]);
+    assert!(
+        text(&out).contains("network:      direct (no proxy set)"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
 fn check_reports_identity_source_files_and_expiry() {
     let r = rig();
     let out = r.run(&["check", "--provisioning", &r.file], &[]);

@@ -12,6 +12,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use http::StatusCode;
 
 use crate::config::settings::Settings;
+use crate::network::problem::{classify, Answer};
 use crate::observability::meters::CallOutcome;
 use crate::query::Failure;
 
@@ -77,7 +78,7 @@ const REFUSED: [&str; 9] = [
 impl AwsFailure {
     /// A failure that happened before any request left (no credentials, no region, ...).
     pub fn local(message: impl Into<String>) -> AwsFailure {
-        let message = message.into();
+        let message = with_network_problem(message.into(), None);
         AwsFailure {
             code: code_from_message(&message).map(str::to_string),
             message,
@@ -180,6 +181,27 @@ fn code_from_message(message: &str) -> Option<&'static str> {
     }
 }
 
+/// Puts a proxy or TLS problem's plain words before the SDK's text, when it is one.
+fn with_network_problem(message: String, answer: Option<Answer>) -> String {
+    match classify(&message, answer) {
+        Some(problem) => format!("{problem} ({message})"),
+        None => message,
+    }
+}
+
+/// What a proxy's refusal would show in an HTTP answer.
+fn answer_of(raw: &HttpResponse) -> Answer {
+    let basic = |name: &str| {
+        raw.headers()
+            .get(name)
+            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("basic"))
+    };
+    Answer {
+        status: raw.status().as_u16(),
+        basic_challenge: basic("proxy-authenticate") || basic("www-authenticate"),
+    }
+}
+
 /// Describes a failed SDK call.
 pub fn from_sdk<E>(err: &SdkError<E, HttpResponse>) -> AwsFailure
 where
@@ -208,11 +230,19 @@ where
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return AwsFailure {
             code,
-            message,
+            message: with_network_problem(message, Some(answer_of(raw))),
             answer: Ok(status),
         };
     }
     let detail = chain(err);
+    // A proxy refusing a plain-HTTP call answers 407 and may hang up before the body is read.
+    if let Some(problem) = classify(&detail, err.raw_response().map(answer_of)) {
+        return AwsFailure {
+            code: None,
+            message: format!("{problem} ({detail})"),
+            answer: Err(NoAnswer::Unreachable),
+        };
+    }
     let (answer, message) = match err {
         SdkError::TimeoutError(_) => (NoAnswer::TimedOut, format!("AWS did not answer in time ({detail}). Check the endpoint and the network path from the Grafana server to AWS.")),
         SdkError::DispatchFailure(d) if d.is_timeout() => (NoAnswer::TimedOut, format!("Timed out reaching AWS ({detail}). Check the endpoint and the network path from the Grafana server to AWS.")),
@@ -286,7 +316,7 @@ const MIN_SCRUB_LEN: usize = 8;
 /// request content).
 pub fn scrub(text: &str, settings: &Settings) -> String {
     let mut out = text.to_string();
-    for secret in settings.keys().into_iter().flat_map(|k| k.secrets()) {
+    for secret in settings.secrets() {
         if secret.expose().len() >= MIN_SCRUB_LEN {
             out = out.replace(secret.expose(), "[redacted]");
         }

@@ -3,6 +3,7 @@
 //! per configuration and cached per data source.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,12 +15,17 @@ use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
 use crate::config::names::Region;
+use crate::config::network::ProxyChoice;
 use crate::config::policy::Policy;
 use crate::config::settings::{Credentials, Settings};
+use crate::network::client::{self, ClientError};
+use crate::network::route::{DirectHosts, EnvProxies, ProxyPlan, Route};
+use crate::network::trust::{self, CaSource, TrustError};
 use crate::observability::meters;
 
 use super::credentials::{base_provider, session_name, CredentialLog, Observed};
@@ -33,6 +39,21 @@ pub enum SessionError {
     /// No region in the settings or the environment.
     #[error("No AWS region: set Default Region on the data source settings page (jsonData.defaultRegion), or AWS_REGION in the Grafana server's environment.")]
     NoRegion,
+    /// A CA bundle cannot be used.
+    #[error(transparent)]
+    Trust(#[from] TrustError),
+    /// The HTTP client cannot be set up.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+/// The network path of a session's calls, for the health check and `check`.
+#[derive(Debug, Clone)]
+pub struct NetworkFacts {
+    /// Which proxy its calls take.
+    pub plan: ProxyPlan,
+    /// The extra CA bundles it trusts, beside the system's.
+    pub trusted: Vec<CaSource>,
 }
 
 /// Everything one data source configuration needs to call AWS.
@@ -50,6 +71,8 @@ pub struct AwsSession {
     pub calls: tokio::sync::Semaphore,
     /// Bounds this data source's running Logs Insights queries (`logsConcurrentQueries`).
     pub logs_queries: tokio::sync::Semaphore,
+    /// The proxy and CAs its calls use.
+    pub network: NetworkFacts,
     config: SdkConfig,
     user_agent: Vec<FrameworkMetadata>,
     sts: aws_sdk_sts::Client,
@@ -76,6 +99,22 @@ impl<C: Clone> PerRegion<C> {
 }
 
 impl AwsSession {
+    /// How calls to CloudWatch in the default region travel (direct, or which proxy).
+    pub fn cloudwatch_route(&self) -> Route {
+        let url =
+            self.endpoints.service.clone().unwrap_or_else(|| {
+                format!("https://monitoring.{}.amazonaws.com", self.default_region)
+            });
+        match url.parse::<http::Uri>() {
+            Ok(uri) => self.network.plan.route(&uri),
+            // Endpoints are validated URLs; an unparsable one is reported by the call itself.
+            Err(_) => self
+                .network
+                .plan
+                .route(&http::Uri::from_static("https://amazonaws.com")),
+        }
+    }
+
     /// The STS client, in the default region.
     pub fn sts(&self) -> &aws_sdk_sts::Client {
         &self.sts
@@ -153,6 +192,7 @@ fn base_config(
     region: &Region,
     policy: &Policy,
     user_agent: &[FrameworkMetadata],
+    http: &SharedHttpClient,
 ) -> aws_config::ConfigLoader {
     // Explicit limits, so a black-holed endpoint fails a request rather than hanging it.
     let timeouts = TimeoutConfig::builder()
@@ -162,6 +202,7 @@ fn base_config(
         .build();
     user_agent.iter().fold(
         aws_config::defaults(behavior_version())
+            .http_client(http.clone())
             .region(sdk_region(region))
             .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
             .timeout_config(timeouts),
@@ -200,17 +241,36 @@ pub async fn build(
     let user_agent = user_agent::metadata(grafana_version);
     let region = resolve_region(settings).await?;
     let endpoints = endpoints::plan(settings.endpoint.as_ref(), settings.sts_endpoint.as_ref());
-    let provider_config = ProviderConfig::default().with_region(Some(sdk_region(&region)));
+    // One HTTP client for every call of the data source, credential providers' included.
+    let plan = ProxyPlan::new(&settings.network.proxy, EnvProxies::from_process());
+    let bundle_var = std::env::var_os("AWS_CA_BUNDLE")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    let trusted = trust::gather(settings, bundle_var).await?;
+    let http = client::http_client(
+        &plan,
+        DirectHosts::from_lookup(|n| std::env::var(n).ok()),
+        &trusted,
+    )?;
+    let network = NetworkFacts {
+        plan,
+        trusted: trusted.into_iter().map(|t| t.source).collect(),
+    };
+    let provider_config = ProviderConfig::default()
+        .with_region(Some(sdk_region(&region)))
+        .with_http_client(http.clone());
     let base = base_provider(&settings.credentials, &provider_config).await;
     let provider = match &settings.assume_role {
         None => base,
         Some(role) => {
             // The STS config carries no credentials of its own: the base provider signs.
-            let sts_config =
-                with_sts_target(base_config(&region, policy, &user_agent), &endpoints.sts)
-                    .credentials_provider(base.clone())
-                    .load()
-                    .await;
+            let sts_config = with_sts_target(
+                base_config(&region, policy, &user_agent, &http),
+                &endpoints.sts,
+            )
+            .credentials_provider(base.clone())
+            .load()
+            .await;
             let mut b = AssumeRoleProvider::builder(role.arn.as_str())
                 .session_name(session_name(&settings.uid))
                 .session_length(policy.session_duration)
@@ -235,7 +295,7 @@ pub async fn build(
     let identity_cache = IdentityCache::lazy()
         .load_timeout(policy.credentials_timeout + Duration::from_secs(2))
         .build();
-    let config = base_config(&region, policy, &user_agent)
+    let config = base_config(&region, policy, &user_agent, &http)
         .credentials_provider(SharedCredentialsProvider::new(observed))
         .identity_cache(identity_cache)
         .load()
@@ -253,6 +313,7 @@ pub async fn build(
         credential_log,
         calls: tokio::sync::Semaphore::new(policy.max_concurrent_calls),
         logs_queries: tokio::sync::Semaphore::new(settings.logs.max_queries),
+        network,
         sts: aws_sdk_sts::Client::from_conf(sts_conf.build()),
         config,
         user_agent,
@@ -292,6 +353,26 @@ pub fn fingerprint(settings: &Settings, policy: &Policy) -> [u8; 32] {
     field(settings.endpoint.as_ref().map_or("", |e| e.as_str()));
     field(settings.sts_endpoint.as_ref().map_or("", |e| e.as_str()));
     field(settings.default_region.as_ref().map_or("", |r| r.as_str()));
+    match &settings.network.proxy {
+        ProxyChoice::Environment => field("env"),
+        ProxyChoice::Direct => field("none"),
+        ProxyChoice::Url(server) => {
+            field(&server.url.as_uri_text());
+            let auth = server.auth.as_ref();
+            field(auth.map_or("", |a| a.username.as_str()));
+            field(auth.map_or("", |a| a.password.expose()));
+        }
+    }
+    field(
+        &settings
+            .network
+            .ca_bundle
+            .as_ref()
+            .map_or(String::new(), |b| {
+                String::from_utf8_lossy(b.pem()).into_owned()
+            }),
+    );
+    field(&policy.per_datasource_proxy.to_string());
     // The policy's parts a session is built with: a change rebuilds it.
     for d in [
         policy.session_duration,
@@ -389,6 +470,28 @@ mod tests {
             keys(r#"{"authType":"keys","defaultRegion":"eu-west-1"}"#),
             for_test(r#"{"authType":"default"}"#, &[]),
             for_test(r#"{"authType":"credentials","profile":"a"}"#, &[]),
+            keys(r#"{"authType":"keys","proxyType":"none"}"#),
+            keys(r#"{"authType":"keys","proxyType":"url","proxyUrl":"http://p:1"}"#),
+            keys(r#"{"authType":"keys","proxyType":"url","proxyUrl":"http://u@p:1"}"#),
+            for_test(
+                r#"{"authType":"keys","proxyType":"url","proxyUrl":"http://p:1","proxyUsername":"u"}"#,
+                &[
+                    ("accessKey", "AK"),
+                    ("secretKey", "SK"),
+                    ("proxyPassword", "pw"),
+                ],
+            ),
+            for_test(
+                r#"{"authType":"keys"}"#,
+                &[
+                    ("accessKey", "AK"),
+                    ("secretKey", "SK"),
+                    (
+                        "caBundle",
+                        include_str!("../../tests/fixtures/tls/test-ca.pem"),
+                    ),
+                ],
+            ),
         ];
         for v in &variants {
             assert_ne!(fingerprint(v, &p), fp, "{v:?}");

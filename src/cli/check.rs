@@ -101,24 +101,38 @@ fn print_check(r: &Value) {
             d["region"].as_str().unwrap_or_default()
         );
     } else {
-        println!("  failed step:  {}", d["step"].as_str().unwrap_or_default());
-        if let Some(code) = d["code"].as_str() {
-            println!(
-                "  AWS error:    {code}{}",
-                d["httpStatus"]
-                    .as_u64()
-                    .map(|s| format!(" (HTTP {s})"))
-                    .unwrap_or_default()
-            );
-        }
-        println!(
-            "  message:      {}",
-            d["message"].as_str().unwrap_or_default()
-        );
-        if let Some(h) = d["hint"].as_str() {
-            println!("  hint:         {h}");
-        }
+        print_failure(d);
     }
+    if let Some(n) = d["network"].as_str() {
+        println!("  network:      {n}");
+    }
+    for ca in d["caBundles"].as_array().into_iter().flatten() {
+        println!("  trusted CA:   {}", ca.as_str().unwrap_or_default());
+    }
+    print_files(r);
+}
+
+fn print_failure(d: &Value) {
+    println!("  failed step:  {}", d["step"].as_str().unwrap_or_default());
+    if let Some(code) = d["code"].as_str() {
+        println!(
+            "  AWS error:    {code}{}",
+            d["httpStatus"]
+                .as_u64()
+                .map(|s| format!(" (HTTP {s})"))
+                .unwrap_or_default()
+        );
+    }
+    println!(
+        "  message:      {}",
+        d["message"].as_str().unwrap_or_default()
+    );
+    if let Some(h) = d["hint"].as_str() {
+        println!("  hint:         {h}");
+    }
+}
+
+fn print_files(r: &Value) {
     if let Some(p) = r["profile"].as_str() {
         println!("  profile:      {p}");
     }

@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod names;
+pub mod network;
 pub mod policy;
 pub mod secret;
 pub mod settings;

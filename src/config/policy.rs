@@ -40,6 +40,11 @@ pub const SESSION_DURATION: ServerSetting = ServerSetting {
     name: "AWS_AUTH_SESSION_DURATION",
     ini: "`session_duration` in the [aws] section",
 };
+/// `[aws] per_datasource_http_proxy_enabled`.
+pub const PER_DATASOURCE_PROXY: ServerSetting = ServerSetting {
+    name: "AWS_AUTH_PerDatasourceHTTPProxyEnabled",
+    ini: "`per_datasource_http_proxy_enabled` in the [aws] section",
+};
 /// `[aws] list_metrics_page_limit`.
 pub const LIST_METRICS_PAGE_LIMIT: ServerSetting = ServerSetting {
     name: "AWS_CW_LIST_METRICS_PAGE_LIMIT",
@@ -70,9 +75,10 @@ pub const CREDENTIALS_TIMEOUT: ServerSetting = ServerSetting {
 };
 
 /// Every setting the policy reads.
-pub const SETTINGS: [ServerSetting; 8] = [
+pub const SETTINGS: [ServerSetting; 9] = [
     ALLOWED_AUTH_PROVIDERS,
     ASSUME_ROLE_ENABLED,
+    PER_DATASOURCE_PROXY,
     SESSION_DURATION,
     LIST_METRICS_PAGE_LIMIT,
     MAX_CONCURRENT_CALLS,
@@ -105,6 +111,8 @@ pub struct Policy {
     pub allowed: Vec<AuthType>,
     /// Whether data sources may assume a role.
     pub assume_role_enabled: bool,
+    /// Whether data sources may choose their own proxy (or none) instead of the server's.
+    pub per_datasource_proxy: bool,
     /// Length of AssumeRole sessions.
     pub session_duration: Duration,
     /// Most ListMetrics pages one editor lookup may read.
@@ -124,6 +132,8 @@ impl Default for Policy {
         Policy {
             allowed: DEFAULT_ALLOWED.to_vec(),
             assume_role_enabled: true,
+            // Off in Grafana unless an admin turns it on.
+            per_datasource_proxy: false,
             session_duration: DEFAULT_SESSION,
             list_metrics_page_limit: DEFAULT_PAGE_LIMIT,
             max_concurrent_calls: DEFAULT_MAX_CALLS,
@@ -158,6 +168,9 @@ pub enum PolicyError {
     /// Assume role is disabled on the server.
     #[error("Assume Role ARN is set but assuming a role is disabled on this Grafana server (trying to use assume role but it is disabled in grafana config). Clear Assume Role ARN, or ask a Grafana admin to set `assume_role_enabled = true` in the [aws] section of grafana.ini and to list {plugin} in `forward_settings_to_plugins`.", plugin = PLUGIN_ID)]
     AssumeRoleDisabled,
+    /// The data source picks its own proxy, which the server does not allow.
+    #[error("Proxy type is set to `none` or `url` (jsonData.proxyType) but per-data-source proxies are disabled on this Grafana server, so its calls would take the server's own proxy settings instead. Set Proxy type to env, or ask a Grafana admin to set `per_datasource_http_proxy_enabled = true` in the [aws] section of grafana.ini (AWS_AUTH_PerDatasourceHTTPProxyEnabled) and to list {plugin} in `forward_settings_to_plugins`.", plugin = PLUGIN_ID)]
+    PerDatasourceProxyDisabled,
 }
 
 /// The server settings a request is subject to: the request's grafanaConfig over the
@@ -277,6 +290,8 @@ impl Policy {
             allowed: read(&lookup, ALLOWED_AUTH_PROVIDERS, allowed_list)?.unwrap_or(d.allowed),
             assume_role_enabled: read(&lookup, ASSUME_ROLE_ENABLED, boolean)?
                 .unwrap_or(d.assume_role_enabled),
+            per_datasource_proxy: read(&lookup, PER_DATASOURCE_PROXY, boolean)?
+                .unwrap_or(d.per_datasource_proxy),
             session_duration: read(&lookup, SESSION_DURATION, role_session)?
                 .unwrap_or(d.session_duration),
             list_metrics_page_limit: read(&lookup, LIST_METRICS_PAGE_LIMIT, page_limit)?
@@ -306,6 +321,9 @@ impl Policy {
         }
         if settings.assume_role.is_some() && !self.assume_role_enabled {
             return Err(PolicyError::AssumeRoleDisabled);
+        }
+        if settings.network.proxy.is_per_data_source() && !self.per_datasource_proxy {
+            return Err(PolicyError::PerDatasourceProxyDisabled);
         }
         Ok(())
     }
@@ -387,6 +405,27 @@ mod tests {
             .unwrap()
             .check(&s)
             .is_ok());
+    }
+
+    #[test]
+    fn per_data_source_proxies_need_the_server_setting() {
+        let own = settings(r#"{"authType":"keys","proxyType":"url","proxyUrl":"http://p:3128"}"#);
+        let none = settings(r#"{"authType":"keys","proxyType":"none"}"#);
+        let env = settings(r#"{"authType":"keys","proxyType":"env"}"#);
+        let off = policy(&[]).unwrap();
+        assert!(!off.per_datasource_proxy);
+        for s in [&own, &none] {
+            let msg = off.check(s).unwrap_err().to_string();
+            assert!(
+                msg.contains("per_datasource_http_proxy_enabled = true")
+                    && msg.contains("AWS_AUTH_PerDatasourceHTTPProxyEnabled")
+                    && msg.contains("jsonData.proxyType"),
+                "{msg}"
+            );
+        }
+        assert!(off.check(&env).is_ok());
+        let on = policy(&[(PER_DATASOURCE_PROXY, "true")]).unwrap();
+        assert!(on.check(&own).is_ok() && on.check(&none).is_ok());
     }
 
     #[test]

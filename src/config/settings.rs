@@ -11,6 +11,7 @@ use thiserror::Error;
 
 use super::json::{self, json_type, WrongType};
 use super::names::{Endpoint, Region, RoleArn};
+use super::network::{self, NetworkSettings, NetworkSettingsError};
 use super::secret::Secret;
 use super::values::parse_duration;
 
@@ -181,6 +182,8 @@ pub struct Settings {
     pub custom_metrics_namespaces: Vec<String>,
     /// How Logs Insights queries run.
     pub logs: LogsSettings,
+    /// The proxy and extra CA certificates its AWS calls use.
+    pub network: NetworkSettings,
 }
 
 /// How long Logs Insights queries may run, and how many at once.
@@ -207,6 +210,19 @@ impl Settings {
     /// The `authType` of the base credentials.
     pub fn auth_type(&self) -> AuthType {
         self.credentials.auth_type()
+    }
+
+    /// Every secret the settings hold (secret key, session token, proxy password), for
+    /// scrubbing text that leaves the plugin.
+    pub fn secrets(&self) -> impl Iterator<Item = &Secret> {
+        let proxy = match &self.network.proxy {
+            network::ProxyChoice::Url(server) => server.auth.as_ref().map(|a| &a.password),
+            _ => None,
+        };
+        self.keys()
+            .into_iter()
+            .flat_map(|k| k.secrets())
+            .chain(proxy)
     }
 
     /// Static keys, when the data source uses them.
@@ -285,6 +301,9 @@ pub enum SettingsError {
         /// The value found.
         value: String,
     },
+    /// A proxy or CA bundle setting cannot be used.
+    #[error(transparent)]
+    Network(#[from] NetworkSettingsError),
 }
 
 /// A trimmed string setting; blank means absent.
@@ -445,6 +464,7 @@ pub fn parse(ds: &DataSourceInstance) -> Result<Settings, SettingsError> {
         default_region,
         custom_metrics_namespaces,
         logs: logs(&obj)?,
+        network: network::parse(&obj, &ds.secure_json_data)?,
     })
 }
 

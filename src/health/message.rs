@@ -9,6 +9,7 @@ use crate::aws::failure::{scrub, AwsFailure, NoAnswer};
 use crate::aws::session::AwsSession;
 use crate::clock::rfc3339;
 use crate::config::settings::{Credentials, Settings};
+use crate::network::route::{DirectReason, Route};
 
 /// The step a health check failed at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +100,10 @@ pub fn success(session: &AwsSession, identity: &Identity) -> Outcome {
         "; CloudWatch and CloudWatch Logs reachable in {}",
         session.default_region
     ));
+    let network = network_facts(session);
+    if let Some(note) = &network.note {
+        message.push_str(&format!(" {note}"));
+    }
     let creds = session.credential_log.last();
     let details = json!({
         "status": "ok",
@@ -111,12 +116,75 @@ pub fn success(session: &AwsSession, identity: &Identity) -> Outcome {
         "logs": "ok",
         "credentialsSource": creds.source,
         "credentialsExpiry": creds.expiry.map(rfc3339),
+        "network": network.route,
+        "proxy": network.proxy,
+        "caBundles": network.ca_bundles,
     });
     Outcome {
         ok: true,
         message,
         details,
     }
+}
+
+/// How a session's calls travel, in words for the message and fields for the details.
+struct NetworkWords {
+    /// The route to CloudWatch ("through proxy 10.0.0.1:3128 (from HTTPS_PROXY)").
+    route: String,
+    /// The proxy's `host:port`, when one is used.
+    proxy: Option<String>,
+    /// The extra CA bundles trusted.
+    ca_bundles: Vec<String>,
+    /// What the message says about it; nothing for the plain case (no proxy, system CAs).
+    note: Option<String>,
+}
+
+fn network_facts(session: &AwsSession) -> NetworkWords {
+    let route = session.cloudwatch_route();
+    let proxy = match &route {
+        Route::Proxy { host_port, .. } => Some(host_port.clone()),
+        Route::Direct(_) => None,
+    };
+    let ca_bundles: Vec<String> = session
+        .network
+        .trusted
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    let mut parts = Vec::new();
+    if route != Route::Direct(DirectReason::NoProxySet) {
+        parts.push(format!("Network: {route}."));
+    }
+    if !ca_bundles.is_empty() {
+        parts.push(format!(
+            "Also trusting the CAs of {}.",
+            ca_bundles.join(" and ")
+        ));
+    }
+    NetworkWords {
+        route: route.to_string(),
+        proxy,
+        ca_bundles,
+        note: (!parts.is_empty()).then(|| parts.join(" ")),
+    }
+}
+
+/// A failure after the session was set up: says how the calls travelled, since a proxy or a
+/// CA is often the cause.
+pub fn with_network(mut outcome: Outcome, session: &AwsSession) -> Outcome {
+    let network = network_facts(session);
+    let no_answer = outcome.details["httpStatus"].is_null() && outcome.details["hint"].is_null();
+    if let (Some(proxy), true) = (&network.proxy, no_answer) {
+        let hint = format!("Every call goes {}: check that the proxy at {proxy} is running and reachable from the Grafana server, and that it may reach AWS.", network.route);
+        outcome.message.push_str(&format!(" Hint: {hint}"));
+        outcome.details["hint"] = json!(hint);
+    } else if let Some(note) = &network.note {
+        outcome.message.push_str(&format!(" {note}"));
+    }
+    outcome.details["network"] = json!(network.route);
+    outcome.details["proxy"] = json!(network.proxy);
+    outcome.details["caBundles"] = json!(network.ca_bundles);
+    outcome
 }
 
 /// The hint for a failure, when one of the common causes fits.

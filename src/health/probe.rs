@@ -9,7 +9,8 @@ use crate::aws::session::AwsSession;
 use crate::observability::meters::metered;
 
 use super::message::{
-    failure, logs_failure, success, FileFact, FileFacts, Identity, Outcome, Problem, Step,
+    failure, logs_failure, success, with_network, FileFact, FileFacts, Identity, Outcome, Problem,
+    Step,
 };
 
 /// Looks at the files the SDK reads: `AWS_SHARED_CREDENTIALS_FILE` / `AWS_CONFIG_FILE`, else
@@ -62,7 +63,10 @@ pub async fn check(session: &AwsSession) -> Outcome {
             account: out.account().unwrap_or_default().to_string(),
         },
         Err((step, fail)) => {
-            return failure(step, settings, &Problem::from(&fail), &shared_files())
+            return with_network(
+                failure(step, settings, &Problem::from(&fail), &shared_files()),
+                session,
+            )
         }
     };
     // One cheap page, the same probe Grafana's own CloudWatch health check makes.
@@ -77,11 +81,14 @@ pub async fn check(session: &AwsSession) -> Outcome {
     })
     .await;
     if let Err(fail) = probe {
-        return failure(
-            Step::CloudWatch,
-            settings,
-            &Problem::from(&fail),
-            &shared_files(),
+        return with_network(
+            failure(
+                Step::CloudWatch,
+                settings,
+                &Problem::from(&fail),
+                &shared_files(),
+            ),
+            session,
         );
     }
     let call = session
@@ -95,6 +102,9 @@ pub async fn check(session: &AwsSession) -> Outcome {
     .await;
     match logs {
         Ok(_) => success(session, &who),
-        Err(fail) => logs_failure(session, &who, &Problem::from(&fail), &shared_files()),
+        Err(fail) => with_network(
+            logs_failure(session, &who, &Problem::from(&fail), &shared_files()),
+            session,
+        ),
     }
 }
