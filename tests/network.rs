@@ -423,15 +423,22 @@ async fn a_private_ca_is_trusted_from_each_place_and_only_there() {
         resp.message
     );
 
-    // ca_bundle of the profile, for the credentials-file and default modes.
+    // ca_bundle of the profile, for the credentials-file and default modes; `~/` is HOME.
     let home = home_with(&[
         (".aws/credentials", profile("tls", alice)),
         (
             ".aws/config",
-            format!("[profile tls]\nca_bundle = {ca_path}\n"),
+            "[profile tls]\nca_bundle = ~/certs/ca.pem\n".to_string(),
         ),
+        ("certs/ca.pem", ca.ca_pem()),
     ]);
     let plugin = Plugin::start_with_home(home, &[("AWS_PROFILE", "tls")]);
+    let in_home = plugin
+        .home
+        .path()
+        .join("certs/ca.pem")
+        .display()
+        .to_string();
     let mut jd = json_data("credentials", &front.endpoint);
     jd["profile"] = json!("tls");
     for (uid, jd) in [
@@ -442,7 +449,7 @@ async fn a_private_ca_is_trusted_from_each_place_and_only_there() {
         assert_eq!(resp.status, OK, "{uid}: {}", resp.message);
         assert!(
             resp.message
-                .contains(&format!("ca_bundle of profile [tls] ({ca_path})")),
+                .contains(&format!("ca_bundle of profile [tls] ({in_home})")),
             "{uid}: {}",
             resp.message
         );

@@ -108,7 +108,7 @@ async fn profile_ca_bundle(selected: Option<String>) -> Option<(CaSource, PathBu
     .ok()?;
     let name = set.selected_profile().to_string();
     let path = set.get_profile(&name)?.get("ca_bundle")?.trim();
-    let path = PathBuf::from(path);
+    let path = home_relative(path, std::env::var_os("HOME").map(PathBuf::from));
     (!path.as_os_str().is_empty()).then(|| {
         (
             CaSource::Profile {
@@ -118,6 +118,14 @@ async fn profile_ca_bundle(selected: Option<String>) -> Option<(CaSource, PathBu
             path,
         )
     })
+}
+
+/// `~/...` under HOME, as the AWS CLI reads a profile's paths.
+fn home_relative(path: &str, home: Option<PathBuf>) -> PathBuf {
+    match (path.strip_prefix("~/"), home) {
+        (Some(rest), Some(home)) => home.join(rest),
+        _ => PathBuf::from(path),
+    }
 }
 
 /// Every extra CA a data source trusts. `AWS_CA_BUNDLE` wins over a profile's `ca_bundle`, as
@@ -152,6 +160,20 @@ mod tests {
     use crate::config::settings::for_test;
 
     const TEST_CA: &str = include_str!("../../tests/fixtures/tls/test-ca.pem");
+
+    #[test]
+    fn profile_paths_may_start_at_home() {
+        let home = Some(PathBuf::from("/home/grafana"));
+        assert_eq!(
+            home_relative("~/certs/ca.pem", home.clone()),
+            PathBuf::from("/home/grafana/certs/ca.pem")
+        );
+        assert_eq!(
+            home_relative("/etc/ca.pem", home),
+            PathBuf::from("/etc/ca.pem")
+        );
+        assert_eq!(home_relative("~/x.pem", None), PathBuf::from("~/x.pem"));
+    }
 
     #[tokio::test]
     async fn bundle_files_are_checked_and_named() {
