@@ -24,6 +24,7 @@ pub mod frames;
 pub mod grpc;
 pub mod health;
 pub mod logs;
+pub mod memory;
 pub mod metrics;
 pub mod network;
 pub mod observability;

@@ -28,6 +28,7 @@ use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
 use crate::app::Plugin;
+use crate::memory;
 use crate::observability::{meters, traces};
 use crate::query::{Answer, Failure, Query};
 use pluginv2::{
@@ -84,6 +85,7 @@ impl Service {
         ctx: Option<pluginv2::PluginContext>,
         queries: Vec<pluginv2::DataQuery>,
     ) -> HashMap<String, Answer> {
+        let _running = memory::running();
         let deadline = deadline(metadata);
         let span = traces::request_span(name, metadata);
         let ctx = convert::context(ctx);
