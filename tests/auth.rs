@@ -64,24 +64,6 @@ async fn keys_mode_wrong_secret_says_so() {
     assert_eq!(d["code"], "SignatureDoesNotMatch");
 }
 
-fn home_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    for (path, content) in files {
-        let p = home.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, content).unwrap();
-    }
-    home
-}
-
-fn profile_block(name: &str, user: &serde_json::Value) -> String {
-    format!(
-        "[{name}]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-        user["access_key_id"].as_str().unwrap(),
-        user["secret_access_key"].as_str().unwrap()
-    )
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn keys_mode_without_secret_is_a_settings_error() {
     let plugin = Plugin::start(&[]);

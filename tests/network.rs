@@ -44,24 +44,6 @@ fn forwarded_to(proxy: &Tinyproxy, endpoint: &str) -> usize {
         .count()
 }
 
-fn home_with(files: &[(&str, String)]) -> tempfile::TempDir {
-    let home = tempfile::tempdir().unwrap();
-    for (path, content) in files {
-        let p = home.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(&p, content).unwrap();
-    }
-    home
-}
-
-fn profile(name: &str, user: &Value) -> String {
-    format!(
-        "[{name}]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-        user["access_key_id"].as_str().unwrap(),
-        user["secret_access_key"].as_str().unwrap()
-    )
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn every_auth_mode_and_a_query_go_through_the_environment_proxy_but_metadata_never_does() {
     let moto = Moto::start();
@@ -74,7 +56,7 @@ async fn every_auth_mode_and_a_query_go_through_the_environment_proxy_but_metada
         3600,
     );
     let proxy = Tinyproxy::start(ProxyOptions::default());
-    let home = home_with(&[(".aws/credentials", profile("ops", alice))]);
+    let home = home_with(&[(".aws/credentials", &profile_block("ops", alice))]);
     let plugin = Plugin::start_with_home(
         home,
         &[
@@ -425,12 +407,9 @@ async fn a_private_ca_is_trusted_from_each_place_and_only_there() {
 
     // ca_bundle of the profile, for the credentials-file and default modes; `~/` is HOME.
     let home = home_with(&[
-        (".aws/credentials", profile("tls", alice)),
-        (
-            ".aws/config",
-            "[profile tls]\nca_bundle = ~/certs/ca.pem\n".to_string(),
-        ),
-        ("certs/ca.pem", ca.ca_pem()),
+        (".aws/credentials", &profile_block("tls", alice)),
+        (".aws/config", "[profile tls]\nca_bundle = ~/certs/ca.pem\n"),
+        ("certs/ca.pem", &ca.ca_pem()),
     ]);
     let plugin = Plugin::start_with_home(home, &[("AWS_PROFILE", "tls")]);
     let in_home = plugin

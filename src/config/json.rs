@@ -44,6 +44,11 @@ pub fn opt_str<'a>(obj: &'a Map<String, Value>, field: &str) -> Result<Option<&'
     }
 }
 
+/// A string field, trimmed; blank means absent.
+pub fn opt_trimmed(obj: &Map<String, Value>, field: &str) -> Result<Option<String>, WrongType> {
+    opt_str(obj, field).map(|v| v.map(|s| s.trim().to_string()))
+}
+
 /// A boolean field.
 pub fn opt_bool(obj: &Map<String, Value>, field: &str) -> Result<Option<bool>, WrongType> {
     match obj.get(field) {

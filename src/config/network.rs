@@ -269,8 +269,7 @@ fn text(
     obj: &Map<String, Value>,
     field: &'static str,
 ) -> Result<Option<String>, NetworkSettingsError> {
-    json::opt_str(obj, field)
-        .map(|v| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+    json::opt_trimmed(obj, field)
         .map_err(|problem| NetworkSettingsError::WrongType { field, problem })
 }
 

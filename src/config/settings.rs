@@ -308,9 +308,7 @@ pub enum SettingsError {
 
 /// A trimmed string setting; blank means absent.
 fn setting(obj: &Map<String, Value>, field: &'static str) -> Result<Option<String>, SettingsError> {
-    json::opt_str(obj, field)
-        .map(|v| v.map(|s| s.trim().to_string()))
-        .map_err(|problem| SettingsError::WrongType { field, problem })
+    json::opt_trimmed(obj, field).map_err(|problem| SettingsError::WrongType { field, problem })
 }
 
 fn secure_value(secure: &HashMap<String, String>, key: &str) -> Option<String> {

@@ -116,14 +116,7 @@ impl ProxyPlan {
 }
 
 fn host_port(uri: &Uri) -> String {
-    let port = uri
-        .port_u16()
-        .unwrap_or(if uri.scheme_str() == Some("https") {
-            443
-        } else {
-            80
-        });
-    format!("{}:{port}", uri.host().unwrap_or_default())
+    format!("{}:{}", uri.host().unwrap_or_default(), default_port(uri))
 }
 
 /// How a call travels.

@@ -457,6 +457,26 @@ pub async fn resource_on(
     )
 }
 
+/// A HOME holding `files` (path relative to HOME, content), as the Grafana server user's.
+pub fn home_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let p = home.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+    }
+    home
+}
+
+/// A shared credentials file profile with a seeded user's keys.
+pub fn profile_block(name: &str, user: &Value) -> String {
+    format!(
+        "[{name}]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+        user["access_key_id"].as_str().unwrap(),
+        user["secret_access_key"].as_str().unwrap()
+    )
+}
+
 /// A PluginContext for a data source, as Grafana sends it.
 pub fn ds(uid: &str, json_data: Value, secure: &[(&str, &str)]) -> pluginv2::PluginContext {
     ds_as(uid, json_data, secure, "Admin")
