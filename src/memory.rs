@@ -1,18 +1,112 @@
-//! Returning memory to the system after bursts. glibc keeps what a burst of large answers
-//! freed in its per-thread arenas, so without this the process would stay hundreds of MB
-//! bigger long after the burst. When the last request in flight finishes and no other starts
-//! for [`IDLE`], `malloc_trim` hands the free pages back.
+//! Memory under bursts. Three things keep a burst of large answers from growing the process:
+//! requests with large answers take turns ([`large_answer_turn`]: a few in hand at once, from
+//! their first AWS call until Grafana has their response), large answers are parsed a few at
+//! a time ([`decode_slot`]), and once the burst is over, what it freed goes back to the system
+//! ([`running`]).
 
+use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::config::policy;
 
 /// How long the plugin must be idle before it trims: long enough that a dashboard's panels,
 /// arriving a few milliseconds apart, do not trim between them.
 pub const IDLE: Duration = Duration::from_secs(1);
 
+/// Answers at least this big wait for a decode slot: a 100-series day of GetMetricData is
+/// 8.8 MB of XML and several times that while the SDK parses it; small answers (STS, lookups,
+/// errors) never wait.
+pub const LARGE_ANSWER: u64 = 1 << 20;
+
 static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 /// Bumped by every request that starts, so a trim scheduled before it is skipped.
 static STARTED: AtomicU64 = AtomicU64::new(0);
+
+/// Requests with a large answer in hand at once, per core, by default. A response waiting for
+/// Grafana to read it is megabytes; past two per core, more at once only share the same cores
+/// and the same connection, so each finishes later and all of them sit in memory meanwhile
+/// (bench/results.md: 4 on 2 cores peaked at 115 MB, 8 at 168 MB, for the same refresh rate).
+const ANSWERS_PER_CORE: usize = 2;
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// A process-wide limit from its setting in the process environment, else `default`.
+fn limit(setting: policy::ServerSetting, default: usize) -> Arc<Semaphore> {
+    let n = policy::process_limit(setting, |name| std::env::var(name).ok(), default)
+        .unwrap_or_else(|e| {
+            tracing::error!("{e} Using {default}.");
+            default
+        });
+    tracing::debug!(setting = setting.name, n, "process-wide limit");
+    Arc::new(Semaphore::new(n))
+}
+
+static ANSWERS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| limit(policy::MAX_LARGE_ANSWERS, ANSWERS_PER_CORE * cores()));
+
+tokio::task_local! {
+    static HOLD: Hold;
+}
+
+/// What a request holds until its response has been sent: its turn among the requests with
+/// large answers, if it took one. Cheap to clone; the turn ends when the last clone drops.
+#[derive(Clone, Default)]
+pub struct Hold(Arc<Mutex<Option<OwnedSemaphorePermit>>>);
+
+/// Runs a request's work with a fresh [`Hold`], returned beside the work's output so that the
+/// caller keeps it until the response is sent.
+pub async fn holding<F: Future>(work: F) -> (F::Output, Hold) {
+    let hold = Hold::default();
+    let output = HOLD.scope(hold.clone(), work).await;
+    (output, hold)
+}
+
+/// Waits (first come, first served) for the request's turn among those with large answers;
+/// at most once per request, and before any AWS call, so a turn never waits on a call slot
+/// another request holds. Outside a request (the command line) there is no waiting.
+pub async fn large_answer_turn() {
+    let Ok(hold) = HOLD.try_with(Hold::clone) else {
+        return;
+    };
+    if hold.0.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+        return;
+    }
+    // The semaphore is never closed.
+    if let Ok(permit) = ANSWERS.clone().acquire_owned().await {
+        *hold.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(permit);
+    }
+}
+
+/// One slot per core by default: parsing is CPU-bound, so more at once only holds more
+/// answers in memory, and answers waiting their turn stay unread in the socket.
+static DECODES: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| limit(policy::MAX_CONCURRENT_DECODES, cores()));
+
+/// The right to read and parse one large answer; released when the SDK drops the response.
+#[derive(Clone)]
+pub struct DecodeSlot {
+    _permit: Arc<OwnedSemaphorePermit>,
+}
+
+/// Waits (first come, first served) for a decode slot when an answer of `content_length`
+/// bytes is large; `None` for small answers and those of unknown length (AWS's answers carry
+/// their length).
+pub async fn decode_slot(content_length: Option<u64>) -> Option<DecodeSlot> {
+    if content_length? < LARGE_ANSWER {
+        return None;
+    }
+    // The semaphore is never closed.
+    let permit = DECODES.clone().acquire_owned().await.ok()?;
+    Some(DecodeSlot {
+        _permit: Arc::new(permit),
+    })
+}
 
 /// Held while a request runs; the last one to finish schedules a trim.
 #[must_use = "the request counts as running while the guard lives"]
@@ -56,3 +150,47 @@ fn trim() {
 /// Other allocators return memory on their own.
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn trim() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_request_takes_one_turn_and_gives_it_back_with_its_hold() {
+        let free = ANSWERS.available_permits();
+        let ((), hold) = holding(async {
+            large_answer_turn().await;
+            large_answer_turn().await;
+        })
+        .await;
+        assert_eq!(
+            ANSWERS.available_permits(),
+            free - 1,
+            "one turn per request"
+        );
+        let sent = hold.clone();
+        drop(hold);
+        assert_eq!(
+            ANSWERS.available_permits(),
+            free - 1,
+            "held until the last clone goes"
+        );
+        drop(sent);
+        assert_eq!(ANSWERS.available_permits(), free);
+        // Outside a request (the command line), no turn is taken.
+        large_answer_turn().await;
+        assert_eq!(ANSWERS.available_permits(), free);
+    }
+
+    #[tokio::test]
+    async fn only_large_answers_wait_for_a_decode_slot() {
+        assert!(decode_slot(Some(LARGE_ANSWER - 1)).await.is_none());
+        assert!(decode_slot(None).await.is_none());
+        let free = DECODES.available_permits();
+        let slot = decode_slot(Some(8_800_000)).await;
+        assert!(slot.is_some());
+        assert_eq!(DECODES.available_permits(), free - 1);
+        drop(slot);
+        assert_eq!(DECODES.available_permits(), free);
+    }
+}

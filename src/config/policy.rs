@@ -74,6 +74,19 @@ pub const CREDENTIALS_TIMEOUT: ServerSetting = ServerSetting {
     ini: "`stratus_credentials_timeout` in the [plugin.stratus-cloudwatch-datasource] section",
 };
 
+// The two below size resources of the process, not of a request: read once from the
+// process environment.
+/// Large AWS answers (GetMetricData's, Logs results) parsed at once, process-wide.
+pub const MAX_CONCURRENT_DECODES: ServerSetting = ServerSetting {
+    name: "GF_PLUGIN_STRATUS_MAX_CONCURRENT_DECODES",
+    ini: "`stratus_max_concurrent_decodes` in the [plugin.stratus-cloudwatch-datasource] section",
+};
+/// Requests with a large metric answer in hand at once, process-wide.
+pub const MAX_LARGE_ANSWERS: ServerSetting = ServerSetting {
+    name: "GF_PLUGIN_STRATUS_MAX_LARGE_ANSWERS",
+    ini: "`stratus_max_large_answers` in the [plugin.stratus-cloudwatch-datasource] section",
+};
+
 /// Every setting the policy reads.
 pub const SETTINGS: [ServerSetting; 9] = [
     ALLOWED_AUTH_PROVIDERS,
@@ -275,6 +288,16 @@ fn call_limit(value: &str) -> Result<usize, String> {
         .ok_or_else(|| "expected a whole number from 1 to 1000".into())
 }
 
+/// A process-wide limit ([`MAX_CONCURRENT_DECODES`] or [`MAX_LARGE_ANSWERS`]): the setting,
+/// else `default` (at least 1).
+pub fn process_limit(
+    setting: ServerSetting,
+    lookup: impl Fn(&str) -> Option<String>,
+    default: usize,
+) -> Result<usize, PolicyError> {
+    Ok(read(&lookup, setting, call_limit)?.unwrap_or(default.max(1)))
+}
+
 fn timeout(value: &str) -> Result<Duration, String> {
     parse_duration(value)
         .filter(|d| !d.is_zero() && *d <= Duration::from_secs(600))
@@ -341,6 +364,24 @@ mod tests {
 
     fn settings(json: &str) -> Settings {
         crate::config::settings::for_test(json, &[("accessKey", "AK"), ("secretKey", "SK")])
+    }
+
+    #[test]
+    fn process_limits_take_their_default_and_refuse_nonsense() {
+        let none = |_: &str| None;
+        assert_eq!(process_limit(MAX_CONCURRENT_DECODES, none, 2), Ok(2));
+        assert_eq!(process_limit(MAX_LARGE_ANSWERS, none, 0), Ok(1));
+        let three = |k: &str| (k == MAX_CONCURRENT_DECODES.name).then(|| "3".to_string());
+        assert_eq!(process_limit(MAX_CONCURRENT_DECODES, three, 2), Ok(3));
+        assert_eq!(process_limit(MAX_LARGE_ANSWERS, three, 4), Ok(4));
+        let zero = |_: &str| Some("0".to_string());
+        let message = process_limit(MAX_CONCURRENT_DECODES, zero, 2)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.contains("stratus_max_concurrent_decodes") && message.contains("1 to 1000"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! carry config.
 
 pub mod convert;
+mod held;
 
 /// Grafana's plugin protocol, generated from proto/pluginv2.proto.
 #[allow(missing_docs, clippy::all, clippy::pedantic)]
@@ -84,7 +85,7 @@ impl Service {
         metadata: &MetadataMap,
         ctx: Option<pluginv2::PluginContext>,
         queries: Vec<pluginv2::DataQuery>,
-    ) -> HashMap<String, Answer> {
+    ) -> (HashMap<String, Answer>, memory::Hold) {
         let _running = memory::running();
         let deadline = deadline(metadata);
         let span = traces::request_span(name, metadata);
@@ -93,13 +94,13 @@ impl Service {
         let ref_ids = queries.iter().map(|q| q.ref_id.clone()).collect();
         let plugin = self.0.clone();
         let started = std::time::Instant::now();
-        let answers = isolated_answers(name, ref_ids, async move {
+        let (answers, hold) = memory::holding(isolated_answers(name, ref_ids, async move {
             plugin.query_data(&ctx, queries, deadline).await
-        })
+        }))
         .instrument(span)
         .await;
         meters::global().query_data(started, answers.values().all(Result::is_ok));
-        answers
+        (answers, hold)
     }
 }
 
@@ -141,14 +142,16 @@ impl Data for Service {
         request: Request<pluginv2::QueryDataRequest>,
     ) -> Result<Response<pluginv2::QueryDataResponse>, Status> {
         let (metadata, _, req) = request.into_parts();
-        let answers = self
+        let (answers, hold) = self
             .answers("QueryData", &metadata, req.plugin_context, req.queries)
             .await;
         let responses = answers
             .into_iter()
             .map(|(ref_id, a)| (ref_id, convert::data_response(a)))
             .collect();
-        Ok(Response::new(pluginv2::QueryDataResponse { responses }))
+        let mut response = Response::new(pluginv2::QueryDataResponse { responses });
+        response.extensions_mut().insert(hold);
+        Ok(response)
     }
 
     type QueryChunkedDataStream = ChunkStream;
@@ -158,7 +161,7 @@ impl Data for Service {
         request: Request<pluginv2::QueryChunkedDataRequest>,
     ) -> Result<Response<Self::QueryChunkedDataStream>, Status> {
         let (metadata, _, req) = request.into_parts();
-        let answers = self
+        let (answers, hold) = self
             .answers(
                 "QueryChunkedData",
                 &metadata,
@@ -171,7 +174,9 @@ impl Data for Service {
             .flat_map(|(ref_id, a)| convert::chunks(ref_id, a))
             .map(Ok)
             .collect();
-        Ok(Response::new(Box::pin(tokio_stream::iter(chunks))))
+        let mut response = Response::new(Box::pin(tokio_stream::iter(chunks)) as ChunkStream);
+        response.extensions_mut().insert(hold);
+        Ok(response)
     }
 }
 
@@ -217,6 +222,7 @@ pub async fn serve(
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
     tonic::transport::Server::builder()
+        .layer(tower::util::MapResponseLayer::new(held::until_sent))
         .add_service(health_service)
         .add_service(
             DiagnosticsServer::new(service.clone())

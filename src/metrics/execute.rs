@@ -12,11 +12,16 @@ use http::StatusCode;
 
 use crate::aws::failure::describe;
 use crate::aws::session::AwsSession;
+use crate::memory;
 use crate::observability::meters::{self, metered};
 use crate::query::{Answer, Failure};
 
 use super::plan::{Batch, Plan, PlannedQuery, Spec};
 use super::response::{assemble, by_ref_id, Message, Page, SeriesResult};
+
+/// A plan expecting this many points or more (a megabyte of frames, several of XML) takes its
+/// turn among the requests with large answers.
+const LARGE_ANSWER_POINTS: u64 = 50_000;
 
 fn to_sdk_query(q: &PlannedQuery) -> MetricDataQuery {
     let b = MetricDataQuery::builder()
@@ -136,6 +141,9 @@ pub async fn execute(
     deadline: Option<Duration>,
 ) -> Vec<(String, Answer)> {
     let deadline = deadline.map(|d| tokio::time::Instant::now() + d);
+    if plan.expected_points() >= LARGE_ANSWER_POINTS {
+        memory::large_answer_turn().await;
+    }
     let runs = plan.batches.iter().map(|batch| async move {
         let fetched = match deadline {
             Some(at) => tokio::time::timeout_at(at, fetch(session, batch))
@@ -170,6 +178,23 @@ mod tests {
     }
 
     const FROM: i64 = 1_610_737_200_000; // 2021-01-15T19:00:00Z
+
+    #[test]
+    fn a_day_of_100_minutely_series_is_a_large_answer_and_an_alert_query_is_not() {
+        const CPU: &str = r#"{"namespace":"AWS/EC2","metricName":"CPUUtilization","period":"60"}"#;
+        let day = |n: usize| {
+            let ref_ids: Vec<String> = (0..n).map(|i| format!("Q{i}")).collect();
+            let queries: Vec<(&str, &str)> = ref_ids.iter().map(|r| (r.as_str(), CPU)).collect();
+            Plan {
+                batches: vec![batch(&queries, FROM, FROM + 86_400_000)],
+                errors: vec![],
+            }
+        };
+        assert_eq!(day(100).expected_points(), 144_000);
+        assert!(day(100).expected_points() >= LARGE_ANSWER_POINTS);
+        assert_eq!(day(1).expected_points(), 1_440);
+        assert!(day(34).expected_points() < LARGE_ANSWER_POINTS);
+    }
 
     #[tokio::test]
     async fn a_recorded_moto_answer_becomes_one_frame_per_query() {

@@ -92,6 +92,23 @@ pub struct Plan {
     pub errors: Vec<(String, QueryError)>,
 }
 
+impl Plan {
+    /// The points the plan's answer should hold: one per period of the range for each query
+    /// that returns data (a SEARCH may match more series; this is a floor).
+    pub fn expected_points(&self) -> u64 {
+        self.batches
+            .iter()
+            .flat_map(|b| {
+                let range_s = b.end_ms.saturating_sub(b.start_ms).max(0) / 1000;
+                b.queries
+                    .iter()
+                    .filter(|q| q.return_data)
+                    .map(move |q| (range_s / i64::from(q.period.max(1))).unsigned_abs())
+            })
+            .fold(0u64, u64::saturating_add)
+    }
+}
+
 const DAY_S: i64 = 86_400;
 
 /// Rounds `x` up to a multiple of `m` (m > 0), for negative values too.

@@ -17,6 +17,8 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use thiserror::Error;
 
+use crate::memory;
+
 use super::route::{DirectHosts, ProxyPlan};
 use super::trust::TrustedCa;
 
@@ -86,14 +88,52 @@ pub fn http_client(
     extra: &[TrustedCa],
 ) -> Result<SharedHttpClient, ClientError> {
     let proxied = sdk_client(extra, proxy_config(plan)?);
-    if *plan == ProxyPlan::Direct {
-        return Ok(proxied);
+    let routed = if *plan == ProxyPlan::Direct {
+        proxied
+    } else {
+        SharedHttpClient::new(Routed {
+            proxied,
+            direct: sdk_client(extra, ProxyConfig::disabled()),
+            hosts: Arc::new(direct),
+        })
+    };
+    Ok(SharedHttpClient::new(Gated(routed)))
+}
+
+/// Holds a large answer, unread, until a decode slot is free; the slot rides in the
+/// response's extensions, which the SDK keeps until it has parsed the answer and the call
+/// returns.
+#[derive(Debug)]
+struct Gated(SharedHttpClient);
+
+impl HttpClient for Gated {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(GatedConnector(self.0.http_connector(settings, components)))
     }
-    Ok(SharedHttpClient::new(Routed {
-        proxied,
-        direct: sdk_client(extra, ProxyConfig::disabled()),
-        hosts: Arc::new(direct),
-    }))
+}
+
+#[derive(Debug)]
+struct GatedConnector(SharedHttpConnector);
+
+impl HttpConnector for GatedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let call = self.0.call(request);
+        HttpConnectorFuture::new(async move {
+            let mut response = call.await?;
+            let length = response
+                .headers()
+                .get(http::header::CONTENT_LENGTH.as_str())
+                .and_then(|v| v.parse::<u64>().ok());
+            if let Some(slot) = memory::decode_slot(length).await {
+                response.add_extension(slot);
+            }
+            Ok(response)
+        })
+    }
 }
 
 /// Sends metadata calls over a proxy-free client and everything else over the proxied one.
