@@ -29,7 +29,7 @@ GOOS_GOARCH = $(strip \
 	$(error unknown TARGET $(TARGET)))))))))
 NEXTEST := $(shell cargo nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: bench bench-record corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose network-peers test-backend test-frontend clean
+.PHONY: bench bench-wire bench-record corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose network-peers test-backend test-frontend clean
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -115,12 +115,23 @@ CRITERION_HOME := $(abspath $(TARGET_DIR))/criterion
 
 # The micro benchmarks (criterion) and their floors first, then the macro, economy and process
 # figures; writes bench/results.md and fails when an AWS call count exceeds its floor.
-bench: venv
+bench: venv bench-wire
 	CRITERION_HOME=$(CRITERION_HOME) cargo bench --locked --bench micro
-	CRITERION_HOME=$(CRITERION_HOME) STRATUS_PYTHON=$(PYTHON) cargo bench --locked --bench system
+	CRITERION_HOME=$(CRITERION_HOME) STRATUS_PYTHON=$(PYTHON) STRATUS_WIRE=$(WIRE)/summary.json \
+		cargo bench --locked --bench system
 
-# Records again, from moto, the GetMetricData answer the macro benchmark replays
-# (bench/recordings/); needed when the plugin's request for the bench dashboard changes.
+# The wire protocol decision: aws-sdk-cloudwatch 1.99.0 (the plugin's, XML) and the current one
+# (CBOR) decoding the same GetMetricData answer, in alternating rounds (bench/wire/, two crates
+# of their own: one build cannot hold both versions).
+WIRE := $(abspath $(TARGET_DIR))/wire
+bench-wire:
+	cargo build --release --locked --manifest-path bench/wire/xml/Cargo.toml --target-dir $(WIRE)
+	cargo build --release --locked --manifest-path bench/wire/cbor/Cargo.toml --target-dir $(WIRE)
+	$(WIRE)/release/wire-cbor $(WIRE)/release/wire-xml bench/recordings/getmetricdata.jsonl.gz 5 20 $(WIRE)/summary.json
+
+# Records again, from moto, the GetMetricData answer the macro benchmark replays and the
+# 10,000-row Logs Insights answer of the logs CPU figure (bench/recordings/); needed when the
+# plugin's request for the bench dashboard changes.
 bench-record: venv
 	STRATUS_PYTHON=$(PYTHON) cargo bench --locked --bench system -- --record
 

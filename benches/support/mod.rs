@@ -7,15 +7,14 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region as SdkRegion};
-use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
-};
-use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_runtime_api::http::{Response, StatusCode};
-use aws_smithy_types::body::SdkBody;
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+// The answering client and the CPU clocks, shared with the wire benchmark (bench/wire/).
+#[path = "../../bench/wire/common.rs"]
+mod wire;
+#[allow(unused_imports)] // each bench binary uses a different part
+pub use wire::{cpu_clock_time, thread_cpu_ns, Recorded};
 
 /// The dashboard's time range: 2026-11-01T00:00:00Z, 24 hours. Fixed, with an explicit
 /// 60 s period, so the plugin's requests are the same every run and match the recordings.
@@ -184,35 +183,43 @@ pub fn recordings() -> Vec<Exchange> {
         .collect()
 }
 
-/// An HTTP client that answers every request with the recorded bytes: the SDK's own work
-/// (request, signing, deserializing the answer) with no network in between.
-#[derive(Debug, Clone)]
-pub struct Recorded {
-    body: bytes::Bytes,
-    content_type: String,
+/// moto's GetQueryResults answer of 10,000 log rows (bench/record_logs.py).
+pub const LOGS_RECORDING: &str = "bench/recordings/getqueryresults.json.gz";
+
+/// The recorded Logs Insights answer's bytes.
+pub fn logs_answer() -> Vec<u8> {
+    let path = repo_path(LOGS_RECORDING);
+    let file = std::fs::File::open(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; `make bench-record` records it from moto",
+            path.display()
+        )
+    });
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_end(&mut bytes)
+        .unwrap();
+    bytes
 }
 
-impl HttpConnector for Recorded {
-    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
-        let mut response = Response::new(
-            StatusCode::try_from(200).expect("200 is a status"),
-            SdkBody::from(self.body.clone()),
-        );
-        response
-            .headers_mut()
-            .insert("Content-Type", self.content_type.clone());
-        HttpConnectorFuture::ready(Ok(response))
-    }
-}
-
-impl HttpClient for Recorded {
-    fn http_connector(
-        &self,
-        _: &HttpConnectorSettings,
-        _: &RuntimeComponents,
-    ) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
-    }
+/// The SDK's CloudWatch Logs client answering every call with the recorded answer.
+pub fn recorded_logs_client() -> aws_sdk_cloudwatchlogs::Client {
+    let conf = aws_sdk_cloudwatchlogs::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(SdkRegion::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIABENCHBENCHBENCH1",
+            "bench-secret",
+            None,
+            None,
+            "bench",
+        ))
+        .http_client(Recorded {
+            body: bytes::Bytes::from(logs_answer()),
+            headers: vec![("Content-Type", "application/x-amz-json-1.1".into())],
+        })
+        .build();
+    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
 }
 
 /// The SDK client answering from the recording.
@@ -233,7 +240,7 @@ pub fn recorded_client() -> aws_sdk_cloudwatch::Client {
         ))
         .http_client(Recorded {
             body: bytes::Bytes::from(exchange.body),
-            content_type: exchange.content_type,
+            headers: vec![("Content-Type", exchange.content_type)],
         })
         .build();
     aws_sdk_cloudwatch::Client::from_conf(conf)
@@ -250,21 +257,4 @@ pub async fn sdk_call(
         .send()
         .await
         .unwrap()
-}
-
-/// The time of a CPU clock (this thread's, or another process's from clock_getcpuclockid).
-pub fn cpu_clock_time(clock: libc::clockid_t) -> std::time::Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime only writes the timespec it is given.
-    let rc = unsafe { libc::clock_gettime(clock, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime({clock})");
-    std::time::Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-/// This thread's CPU time in nanoseconds.
-pub fn thread_cpu_ns() -> u64 {
-    cpu_clock_time(libc::CLOCK_THREAD_CPUTIME_ID).as_nanos() as u64
 }
