@@ -6,7 +6,7 @@
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, OnceLock};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -57,7 +57,7 @@ tokio::task_local! {
 /// What a request holds until its response has been sent: its turn among the requests with
 /// large answers, if it took one. Cheap to clone; the turn ends when the last clone drops.
 #[derive(Clone, Default)]
-pub struct Hold(Arc<Mutex<Option<OwnedSemaphorePermit>>>);
+pub struct Hold(Arc<OnceLock<OwnedSemaphorePermit>>);
 
 /// Runs a request's work with a fresh [`Hold`], returned beside the work's output so that the
 /// caller keeps it until the response is sent.
@@ -74,12 +74,13 @@ pub async fn large_answer_turn() {
     let Ok(hold) = HOLD.try_with(Hold::clone) else {
         return;
     };
-    if hold.0.lock().unwrap_or_else(|p| p.into_inner()).is_some() {
+    if hold.0.get().is_some() {
         return;
     }
     // The semaphore is never closed.
     if let Ok(permit) = ANSWERS.clone().acquire_owned().await {
-        *hold.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(permit);
+        // A second turn taken meanwhile by the same request is given back at once.
+        let _ = hold.0.set(permit);
     }
 }
 
