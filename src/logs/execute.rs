@@ -61,18 +61,8 @@ fn status(s: Option<&QueryStatus>) -> Status {
     }
 }
 
-/// The rows and statistics of one GetQueryResults answer.
-pub fn results(out: &GetQueryResultsOutput) -> Results {
-    let rows = out
-        .results()
-        .iter()
-        .map(|fields| {
-            fields
-                .iter()
-                .filter_map(|f| Some((f.field()?.to_string(), f.value()?.to_string())))
-                .collect()
-        })
-        .collect();
+/// The rows and statistics of one GetQueryResults answer, its strings moved, not copied.
+pub fn results(out: GetQueryResultsOutput) -> Results {
     let statistics = out
         .statistics()
         .map(|s| {
@@ -83,6 +73,17 @@ pub fn results(out: &GetQueryResultsOutput) -> Results {
             ]
         })
         .unwrap_or_default();
+    let rows = out
+        .results
+        .unwrap_or_default()
+        .into_iter()
+        .map(|fields| {
+            fields
+                .into_iter()
+                .filter_map(|f| Some((f.field?, f.value?)))
+                .collect()
+        })
+        .collect();
     Results { rows, statistics }
 }
 
@@ -176,8 +177,8 @@ pub async fn run(
         })
         .await
         .map_err(failed("CloudWatch Logs GetQueryResults"))?;
-        last = results(&out);
         let now = status(out.status());
+        last = results(out);
         if !now.is_running() {
             running.settled = true;
             return Ok((last, Ending::Ended(now)));

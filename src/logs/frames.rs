@@ -45,16 +45,38 @@ pub fn parse_time(value: &str) -> Option<i64> {
 
 /// A column of one field's values (`None` where a row lacks it): times for AWS's time
 /// fields and the stats bin, numbers when every value is one, text otherwise.
-fn column(name: &str, cells: Vec<Option<&str>>, is_time: bool) -> Values {
-    let present = || cells.iter().flatten();
-    if is_time && present().all(|v| parse_time(v).is_some()) {
-        return Values::Time(cells.iter().map(|c| c.and_then(parse_time)).collect());
+fn column<S: AsRef<str> + Into<String>>(
+    name: &str,
+    cells: Vec<Option<S>>,
+    is_time: bool,
+) -> Values {
+    if is_time {
+        if let Some(times) = every_parsed(&cells, parse_time) {
+            return Values::Time(times);
+        }
     }
     let number = |v: &str| v.trim().parse::<f64>().ok().filter(|n| n.is_finite());
-    if name != PTR && present().next().is_some() && present().all(|v| number(v).is_some()) {
-        return Values::Number(cells.iter().map(|c| c.and_then(number)).collect());
+    if name != PTR && cells.iter().any(Option::is_some) {
+        if let Some(numbers) = every_parsed(&cells, number) {
+            return Values::Number(numbers);
+        }
     }
-    Values::Text(cells.iter().map(|c| c.map(str::to_string)).collect())
+    // Owned cells move into the column: a 10,000-row panel is megabytes of text.
+    Values::Text(cells.into_iter().map(|c| c.map(Into::into)).collect())
+}
+
+/// Each cell parsed (parsing each once), or `None` as soon as a present cell does not parse.
+fn every_parsed<S: AsRef<str>, T>(
+    cells: &[Option<S>],
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<Vec<Option<T>>> {
+    cells
+        .iter()
+        .map(|c| match c {
+            None => Some(None),
+            Some(v) => parse(v.as_ref()).map(Some),
+        })
+        .collect()
 }
 
 /// The fields of `rows` in the order AWS returns them (first appearance).
@@ -99,11 +121,31 @@ fn link_config(ctx: &Context) -> Option<Value> {
 }
 
 /// The frame of a non-stats query: every field of every row, `@timestamp` as time.
-fn rows_frame(ref_id: &str, rows: &[Row], ctx: &Context) -> TableFrame {
-    let columns = field_names(rows)
+fn rows_frame(ref_id: &str, rows: Vec<Row>, ctx: &Context) -> TableFrame {
+    // Column by column in one pass over the rows, moving each value; a row's first value
+    // of a field wins, as in `cell`.
+    let mut names: Vec<String> = Vec::new();
+    let mut cells: Vec<Vec<Option<String>>> = Vec::new();
+    let count = rows.len();
+    for (i, row) in rows.into_iter().enumerate() {
+        for (j, (field, value)) in row.into_iter().enumerate() {
+            // Rows mostly list their fields in the same order: try the same position first.
+            let k = if names.get(j) == Some(&field) {
+                j
+            } else if let Some(k) = names.iter().position(|f| *f == field) {
+                k
+            } else {
+                names.push(field);
+                cells.push(vec![None; count]);
+                names.len() - 1
+            };
+            cells[k][i].get_or_insert(value);
+        }
+    }
+    let columns = names
         .into_iter()
-        .map(|name| {
-            let cells = rows.iter().map(|r| cell(r, &name)).collect();
+        .zip(cells)
+        .map(|(name, cells)| {
             let values = column(&name, cells, TIME_FIELDS.contains(&name.as_str()));
             let config = if name == PTR {
                 Some(json!({ "custom": { "hidden": true } }))
@@ -194,10 +236,10 @@ fn stats_frames(
 }
 
 /// The frames of a query's results.
-pub fn frames(ref_id: &str, shape: &Shape, rows: &[Row], ctx: &Context) -> Vec<TableFrame> {
+pub fn frames(ref_id: &str, shape: &Shape, rows: Vec<Row>, ctx: &Context) -> Vec<TableFrame> {
     match shape {
         Shape::Rows => vec![rows_frame(ref_id, rows, ctx)],
-        Shape::Stats { groups, bin } => stats_frames(ref_id, rows, groups, bin.as_deref(), ctx),
+        Shape::Stats { groups, bin } => stats_frames(ref_id, &rows, groups, bin.as_deref(), ctx),
     }
 }
 
@@ -252,7 +294,7 @@ mod tests {
                 ("@ptr", "p1"),
             ]),
         ];
-        let f = frames("A", &Shape::Rows, &rows, &ctx()).remove(0);
+        let f = frames("A", &Shape::Rows, rows, &ctx()).remove(0);
         let names: Vec<&str> = f.columns.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["@timestamp", "@message", "bytes", "@ptr", "host"]);
         assert_eq!(
@@ -281,10 +323,16 @@ mod tests {
         // A field with one text value stays text; an empty answer is an empty frame.
         let mixed = vec![row(&[("x", "1")]), row(&[("x", "one")])];
         assert!(matches!(
-            frames("A", &Shape::Rows, &mixed, &ctx())[0].columns[0].values,
+            frames("A", &Shape::Rows, mixed, &ctx())[0].columns[0].values,
             Values::Text(_)
         ));
-        let nothing = frames("A", &Shape::Rows, &[], &ctx()).remove(0);
+        // A field twice in one row: its first value, as AWS lists it.
+        let twice = vec![row(&[("x", "1"), ("x", "2")]), row(&[("y", "a")])];
+        assert_eq!(
+            frames("A", &Shape::Rows, twice, &ctx())[0].columns[0].values,
+            Values::Number(vec![Some(1.0), None])
+        );
+        let nothing = frames("A", &Shape::Rows, Vec::new(), &ctx()).remove(0);
         assert!(nothing.columns.is_empty());
         assert!(
             nothing.to_arrow().is_ok(),
@@ -319,7 +367,7 @@ mod tests {
             warning: Some("stopped".into()),
             ..ctx()
         };
-        let fs = frames("A", &shape, &rows, &warned);
+        let fs = frames("A", &shape, rows, &warned);
         assert_eq!(
             fs.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
             ["jobs", "web"]
@@ -347,8 +395,8 @@ mod tests {
             groups: vec![],
             bin: None,
         };
-        let one = frames("A", &table, &[row(&[("count(*)", "9")])], &ctx());
+        let one = frames("A", &table, vec![row(&[("count(*)", "9")])], &ctx());
         assert_eq!((one.len(), one[0].name.as_str()), (1, "A"));
-        assert_eq!(frames("A", &shape, &[], &ctx()).len(), 1);
+        assert_eq!(frames("A", &shape, Vec::new(), &ctx()).len(), 1);
     }
 }

@@ -94,7 +94,7 @@ async fn answer(
         statistics: results.statistics,
         console_link: links::console_link(region.as_str(), &lq, q.from_ms, q.to_ms),
     };
-    frames::frames(&q.ref_id, &stats::shape(&lq), &results.rows, &ctx)
+    frames::frames(&q.ref_id, &stats::shape(&lq), results.rows, &ctx)
         .iter()
         .map(|f| f.to_arrow())
         .collect::<Result<_, _>>()
