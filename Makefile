@@ -29,7 +29,7 @@ GOOS_GOARCH = $(strip \
 	$(error unknown TARGET $(TARGET)))))))))
 NEXTEST := $(shell cargo nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: bench bench-wire bench-record corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose network-peers test-backend test-frontend clean
+.PHONY: bench bench-wire bench-record bench-profile corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose network-peers test-backend test-frontend clean
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -134,6 +134,23 @@ bench-wire:
 # plugin's request for the bench dashboard changes.
 bench-record: venv
 	STRATUS_PYTHON=$(PYTHON) cargo bench --locked --bench system -- --record
+
+# Where a refresh's CPU goes: the plugin built with symbols and frame pointers (a target folder
+# of its own, so the shipped build is untouched) answers the one-at-a-time refresh and logs
+# figures (`--cpu-only`) under Linux perf; the call graphs land in $(PROFILE)/perf.data and a
+# flat report in $(PROFILE)/report.txt, by thread name: the plugin's are gpx_stratus, the
+# benchmark's floor calls tokio-rt-worker. Needs perf (Debian's linux-perf).
+PROFILE := $(abspath $(TARGET_DIR))/profile
+bench-profile: venv
+	CARGO_PROFILE_RELEASE_STRIP=false CARGO_PROFILE_RELEASE_DEBUG=line-tables-only \
+		RUSTFLAGS="-C force-frame-pointers=yes" \
+		cargo build --release --locked --bin gpx_stratus --target-dir $(PROFILE)
+	cargo bench --locked --bench system --no-run
+	STRATUS_PLUGIN_BIN=$(PROFILE)/release/gpx_stratus STRATUS_PYTHON=$(PYTHON) \
+		perf record -F 999 -g -o $(PROFILE)/perf.data -- \
+		cargo bench --locked --bench system -- --cpu-only
+	perf report -i $(PROFILE)/perf.data --no-children --sort comm,dso,sym --percent-limit 0.05 \
+		--stdio -g none > $(PROFILE)/report.txt
 
 dist:
 	rm -rf $(DIST)/*

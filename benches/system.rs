@@ -6,7 +6,8 @@
 //! - process: start-up, memory and size.
 //!
 //! It writes `bench/results.md` (with the micro benchmarks' criterion estimates and the floors)
-//! and exits 1 when an economy figure exceeds its floor. `-- --record` re-records the answers.
+//! and exits 1 when an economy figure exceeds its floor. `-- --record` re-records the answers;
+//! `-- --macro-only` and `-- --cpu-only` print a subset on stderr, for iterating.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -14,6 +15,7 @@ mod support;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{data_query, keys, secure, MissingApis, Moto, Plugin, Proxy, Replay};
@@ -215,8 +217,11 @@ struct Macro {
     /// Median over the sequential refreshes, like criterion's median for the floor.
     cpu_per_refresh: Duration,
     cpu_mean: Duration,
-    /// The SDK floor measured between those refreshes (median).
+    /// The floor, measured between those refreshes (median): the SDK's own GetMetricData
+    /// sending the plugin's request to the same responder over loopback, as the plugin does.
     floor: Duration,
+    /// The SDK's GetMetricData over the answer in memory, no network (median).
+    decode_floor: Duration,
     latencies: Vec<(usize, Duration, Duration, f64)>,
     rss_idle: u64,
     rss_after: u64,
@@ -225,23 +230,53 @@ struct Macro {
     rss_settled: u64,
 }
 
-/// One floor call (the SDK's GetMetricData over the recording) on a thread of its own,
-/// in that thread's CPU time, like criterion's floor in benches/micro.rs.
-async fn floor_cpu(client: aws_sdk_cloudwatch::Client) -> Duration {
-    tokio::task::spawn_blocking(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
+/// A current-thread runtime for floor calls. Leaked: a runtime cannot be dropped inside the
+/// benchmark's async code, and the process ends soon after.
+fn floor_runtime() -> &'static tokio::runtime::Runtime {
+    Box::leak(Box::new(
+        tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .unwrap();
+            .unwrap(),
+    ))
+}
+
+/// One floor call run on `rt` from a blocking thread: all its work, the SDK's connection
+/// tasks included, is that thread's CPU time (like criterion's floor in benches/micro.rs).
+async fn thread_cpu_of<T: Send + 'static>(
+    rt: &'static tokio::runtime::Runtime,
+    work: impl std::future::Future<Output = T> + Send + 'static,
+) -> (Duration, T) {
+    tokio::task::spawn_blocking(move || {
         let started = support::thread_cpu_ns();
-        rt.block_on(support::sdk_call(&client));
-        Duration::from_nanos(support::thread_cpu_ns() - started)
+        let out = rt.block_on(work);
+        (
+            Duration::from_nanos(support::thread_cpu_ns() - started),
+            out,
+        )
     })
     .await
     .unwrap()
 }
 
-async fn macro_run(env: &[(&str, &str)]) -> Macro {
+/// The two GetMetricData floors after one refresh: over loopback, then from memory.
+async fn floors(
+    rt: &'static tokio::runtime::Runtime,
+    network: &aws_sdk_cloudwatch::Client,
+    request: &Arc<String>,
+    memory: &aws_sdk_cloudwatch::Client,
+) -> (Duration, Duration) {
+    let (network, request, memory) = (network.clone(), request.clone(), memory.clone());
+    let over_wire = thread_cpu_of(rt, async move {
+        support::sdk_call_sending(&network, &request).await;
+    });
+    let from_memory = thread_cpu_of(rt, async move {
+        support::sdk_call(&memory).await;
+    });
+    (over_wire.await.0, from_memory.await.0)
+}
+
+async fn macro_run(env: &[(&str, &str)], concurrency: &[usize]) -> Macro {
     let endpoint = Replay::start(support::answers()).await.endpoint;
     let plugin = Plugin::start(env);
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -266,10 +301,16 @@ async fn macro_run(env: &[(&str, &str)]) -> Macro {
 
     let mut latencies = Vec::new();
     let clock = cpu_clock(plugin.pid());
-    let floor_client = support::recorded_client();
+    let rt = floor_runtime();
+    let floor_clients = (
+        support::network_client(&endpoint),
+        Arc::new(support::recorded_request()),
+        support::recorded_client(),
+    );
     let mut cpu_per_refresh = Vec::new();
     let mut paired_floor = Vec::new();
-    for c in CONCURRENCY {
+    let mut paired_decode_floor = Vec::new();
+    for &c in concurrency {
         let per_worker = (REFRESHES_AT_ONE / c).max(4);
         let started = Instant::now();
         let workers: Vec<_> = (0..c)
@@ -279,15 +320,17 @@ async fn macro_run(env: &[(&str, &str)]) -> Macro {
                 let queries = queries.clone();
                 // Alone, each refresh is paired with one floor call right after it, so both
                 // see the same machine (this VM's speed drifts by a few percent).
-                let floor_client = (c == 1).then(|| floor_client.clone());
+                let floor_clients = (c == 1).then(|| floor_clients.clone());
                 tokio::spawn(async move {
                     let mut took = Vec::new();
                     for _ in 0..per_worker {
                         let cpu = support::cpu_clock_time(clock);
                         let latency = refresh(&mut client, &ctx, &queries, true).await.0;
                         let cpu = support::cpu_clock_time(clock) - cpu;
-                        let floor = match &floor_client {
-                            Some(f) => Some(floor_cpu(f.clone()).await),
+                        let floor = match &floor_clients {
+                            Some((network, request, memory)) => {
+                                Some(floors(rt, network, request, memory).await)
+                            }
                             None => None,
                         };
                         took.push((latency, cpu, floor));
@@ -300,9 +343,10 @@ async fn macro_run(env: &[(&str, &str)]) -> Macro {
         for w in workers {
             for (latency, cpu, floor) in w.await.unwrap() {
                 all.push(latency);
-                if let Some(floor) = floor {
+                if let Some((floor, decode_floor)) = floor {
                     cpu_per_refresh.push(cpu);
                     paired_floor.push(floor);
+                    paired_decode_floor.push(decode_floor);
                 }
             }
         }
@@ -319,6 +363,7 @@ async fn macro_run(env: &[(&str, &str)]) -> Macro {
     let mean = cpu_per_refresh.iter().sum::<Duration>() / cpu_per_refresh.len() as u32;
     cpu_per_refresh.sort();
     paired_floor.sort();
+    paired_decode_floor.sort();
     let rss_after = proc_status_bytes(plugin.pid(), "VmRSS");
     tokio::time::sleep(Duration::from_secs(10)).await;
     Macro {
@@ -326,6 +371,7 @@ async fn macro_run(env: &[(&str, &str)]) -> Macro {
         cpu_per_refresh: percentile(&cpu_per_refresh, 0.5),
         cpu_mean: mean,
         floor: percentile(&paired_floor, 0.5),
+        decode_floor: percentile(&paired_decode_floor, 0.5),
         latencies,
         rss_idle,
         rss_after,
@@ -445,24 +491,6 @@ const LOGS_PANEL: &str =
 const LOGS_ROWS: usize = 10_000;
 const LOGS_REFRESHES: usize = 20;
 
-/// One floor call (the SDK's GetQueryResults over the recorded answer) in thread CPU time.
-async fn logs_floor_cpu(client: aws_sdk_cloudwatchlogs::Client) -> Duration {
-    tokio::task::spawn_blocking(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let started = support::thread_cpu_ns();
-        let out = rt
-            .block_on(client.get_query_results().query_id("bench").send())
-            .unwrap();
-        assert_eq!(out.results().len(), LOGS_ROWS);
-        Duration::from_nanos(support::thread_cpu_ns() - started)
-    })
-    .await
-    .unwrap()
-}
-
 /// Plugin CPU per refresh of a logs panel of 10,000 rows (the fixture serves moto's recorded
 /// rows), each refresh followed by the floor; medians of both.
 async fn logs_cpu(
@@ -499,17 +527,43 @@ async fn logs_cpu(
     assert_eq!(table.field("@message").values.len(), LOGS_ROWS);
     let clock = cpu_clock(plugin_pid);
     let floor_client = support::recorded_logs_client();
+    let rt = floor_runtime();
     let mut cpu = Vec::new();
     let mut floor = Vec::new();
     for _ in 0..LOGS_REFRESHES {
         let before = support::cpu_clock_time(clock);
         refresh(client, &ctx, &q, false).await;
         cpu.push(support::cpu_clock_time(clock) - before);
-        floor.push(logs_floor_cpu(floor_client.clone()).await);
+        let client = floor_client.clone();
+        let (took, rows) = thread_cpu_of(rt, async move {
+            let out = client.get_query_results().query_id("bench").send().await;
+            out.unwrap().results().len()
+        })
+        .await;
+        assert_eq!(rows, LOGS_ROWS);
+        floor.push(took);
     }
     cpu.sort();
     floor.sort();
     (percentile(&cpu, 0.5), percentile(&floor, 0.5))
+}
+
+/// The logs panel figure on its own, against moto behind the missing-APIs fixture.
+async fn logs_alone() -> (Duration, Duration) {
+    let moto = Moto::start();
+    let seeded = moto.seed(support::seed_spec(&support::targets(1)));
+    let apis = MissingApis::start(&moto.endpoint);
+    let plugin = Plugin::start(&[]);
+    let mut client = DataClient::new(plugin.channel().await).max_decoding_message_size(usize::MAX);
+    let now_s = common::now_ms() / 1000;
+    logs_cpu(
+        &mut client,
+        &apis,
+        &seeded["users"]["bench"],
+        plugin.pid(),
+        now_s,
+    )
+    .await
 }
 
 /// The variables of the corpus's heaviest dashboard (seven: the regions and six dimension
@@ -831,9 +885,12 @@ How each figure is measured:
   responder answers GetMetricData from memory with moto's recorded answer
   (bench/recordings/), so the whole round trip is the plugin's (plus loopback transfer).
   CPU per refresh is the process's user + system time (all threads, its CPU clock) across each
-  of the sequential refreshes. Each refresh is followed by one floor call in the benchmark
+  of the sequential refreshes. Each refresh is followed by the floor calls in the benchmark
   process (thread CPU time), so both are measured on the same machine at the same moments; the
-  ratio is median over median. Criterion's floor from the micro run is shown beside it.
+  ratio is median over median. The floor is the SDK's own GetMetricData (its default HTTP
+  client) sending the plugin's recorded request to the same responder over loopback: what any
+  client pays to fetch and decode the answer, reading 8.8 MB off a socket included. Beside it,
+  the SDK over the answer in memory (no socket) and criterion's floor from the micro run.
   p99 is held to 1.5x p50 at 64 concurrent: large answers take turns, first come first served.
 - The logs panel figure is plugin CPU (its CPU clock) per refresh of one Logs Insights panel
   whose GetQueryResults answer is 10,000 rows recorded from moto (bench/record_logs.py: a day
@@ -945,9 +1002,12 @@ fn print_macro(m: &Macro) {
         );
     }
     eprintln!(
-        "cpu/refresh {} (floor {}); RSS idle {}, after {}, peak {}, 10 s later {}",
+        "cpu/refresh {} (floor {}, {:.2}x; from memory {}, {:.2}x); RSS idle {}, after {}, peak {}, 10 s later {}",
         ms(m.cpu_per_refresh),
         ms(m.floor),
+        m.cpu_per_refresh.as_secs_f64() / m.floor.as_secs_f64(),
+        ms(m.decode_floor),
+        m.cpu_per_refresh.as_secs_f64() / m.decode_floor.as_secs_f64(),
         mb(m.rss_idle),
         mb(m.rss_after),
         mb(m.rss_peak),
@@ -973,8 +1033,15 @@ fn main() {
             ("as shipped", &[][..]),
         ] {
             eprintln!("{name}:");
-            print_macro(&rt.block_on(macro_run(env)));
+            print_macro(&rt.block_on(macro_run(env, &CONCURRENCY)));
         }
+        return;
+    }
+    // Iterating on CPU (or profiling the plugin): one refresh at a time, then the logs panel.
+    if std::env::args().any(|a| a == "--cpu-only") {
+        print_macro(&rt.block_on(macro_run(&[], &[1])));
+        let (cpu, floor) = rt.block_on(logs_alone());
+        eprintln!("logs panel cpu/refresh {} (floor {})", ms(cpu), ms(floor));
         return;
     }
     let machine = machine();
@@ -1023,7 +1090,7 @@ fn main() {
     eprintln!("process: {HANDSHAKES} starts");
     let p = process();
     eprintln!("macro: 100-query dashboard against the recorded answers");
-    let m = rt.block_on(macro_run(&[]));
+    let m = rt.block_on(macro_run(&[], &CONCURRENCY));
     eprintln!("economy: calls counted in front of moto");
     let e = rt.block_on(economy());
 
@@ -1033,8 +1100,10 @@ fn main() {
     )
     .floor(
         format!(
-            "SDK GetMetricData alone, between the refreshes: {} (criterion: {})",
+            "SDK GetMetricData alone, same request and responder, between the refreshes: {} (the answer from memory: {}, {:.2}x; criterion: {})",
             ms(m.floor),
+            ms(m.decode_floor),
+            m.cpu_per_refresh.as_secs_f64() / m.decode_floor.as_secs_f64(),
             ms(sdk)
         ),
         m.cpu_per_refresh.as_secs_f64() / m.floor.as_secs_f64(),

@@ -19,6 +19,8 @@ fn main() -> std::process::ExitCode {
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(WORKER_STACK)
+        // Named after the executable, so `top -H` and perf tell the plugin's threads apart.
+        .thread_name("gpx_stratus")
         .build()
     {
         Ok(runtime) => runtime.block_on(run()),

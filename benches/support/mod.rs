@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region as SdkRegion};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -202,24 +203,37 @@ pub fn logs_answer() -> Vec<u8> {
     bytes
 }
 
-/// The SDK's CloudWatch Logs client answering every call with the recorded answer.
-pub fn recorded_logs_client() -> aws_sdk_cloudwatchlogs::Client {
-    let conf = aws_sdk_cloudwatchlogs::Config::builder()
+/// The SDK's shared configuration for the floors: the bench user's keys, and either a canned
+/// answer (`Recorded`) or the SDK's own default HTTP client calling `endpoint`.
+fn sdk_config(http: Option<Recorded>, endpoint: Option<&str>) -> aws_types::SdkConfig {
+    let mut b = aws_types::SdkConfig::builder()
         .behavior_version(BehaviorVersion::latest())
         .region(SdkRegion::new("us-east-1"))
-        .credentials_provider(Credentials::new(
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
             "AKIABENCHBENCHBENCH1",
             "bench-secret",
             None,
             None,
             "bench",
-        ))
-        .http_client(Recorded {
+        )));
+    if let Some(http) = http {
+        b = b.http_client(http);
+    }
+    if let Some(endpoint) = endpoint {
+        b = b.endpoint_url(endpoint);
+    }
+    b.build()
+}
+
+/// The SDK's CloudWatch Logs client answering every call with the recorded answer.
+pub fn recorded_logs_client() -> aws_sdk_cloudwatchlogs::Client {
+    aws_sdk_cloudwatchlogs::Client::new(&sdk_config(
+        Some(Recorded {
             body: bytes::Bytes::from(logs_answer()),
             headers: vec![("Content-Type", "application/x-amz-json-1.1".into())],
-        })
-        .build();
-    aws_sdk_cloudwatchlogs::Client::from_conf(conf)
+        }),
+        None,
+    ))
 }
 
 /// The SDK client answering from the recording.
@@ -228,22 +242,47 @@ pub fn recorded_client() -> aws_sdk_cloudwatch::Client {
         .into_iter()
         .find(|e| e.action == "GetMetricData")
         .expect("a recorded GetMetricData answer");
-    let conf = aws_sdk_cloudwatch::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(SdkRegion::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIABENCHBENCHBENCH1",
-            "bench-secret",
-            None,
-            None,
-            "bench",
-        ))
-        .http_client(Recorded {
+    aws_sdk_cloudwatch::Client::new(&sdk_config(
+        Some(Recorded {
             body: bytes::Bytes::from(exchange.body),
             headers: vec![("Content-Type", exchange.content_type)],
+        }),
+        None,
+    ))
+}
+
+/// The SDK's CloudWatch client with its own default HTTP client, calling `endpoint`.
+pub fn network_client(endpoint: &str) -> aws_sdk_cloudwatch::Client {
+    aws_sdk_cloudwatch::Client::new(&sdk_config(None, Some(endpoint)))
+}
+
+/// The request the plugin sends for the dashboard, as recorded (a form body).
+pub fn recorded_request() -> String {
+    recordings()
+        .into_iter()
+        .find(|e| e.action == "GetMetricData")
+        .expect("a recorded GetMetricData request")
+        .request
+}
+
+/// The SDK's own GetMetricData sending `request` (the plugin's exact bytes, signed by the SDK),
+/// so a responder that answers the plugin answers it too.
+pub async fn sdk_call_sending(
+    client: &aws_sdk_cloudwatch::Client,
+    request: &str,
+) -> aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput {
+    let body = bytes::Bytes::from(request.to_string());
+    client
+        .get_metric_data()
+        .customize()
+        .mutate_request(move |req| {
+            req.headers_mut()
+                .insert("Content-Length", body.len().to_string());
+            *req.body_mut() = aws_smithy_types::body::SdkBody::from(body.clone());
         })
-        .build();
-    aws_sdk_cloudwatch::Client::from_conf(conf)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The SDK's own GetMetricData, answered with the recording (the floor).

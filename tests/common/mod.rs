@@ -325,8 +325,12 @@ impl Plugin {
         Self::start_with_home(tempfile::tempdir().unwrap(), env)
     }
 
+    /// Starts the built plugin, or the one `STRATUS_PLUGIN_BIN` names (`make bench-profile`'s
+    /// build with symbols).
     pub fn start_with_home(home: tempfile::TempDir, env: &[(&str, &str)]) -> Plugin {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_gpx_stratus"));
+        let binary = std::env::var_os("STRATUS_PLUGIN_BIN")
+            .unwrap_or_else(|| env!("CARGO_BIN_EXE_gpx_stratus").into());
+        let mut cmd = Command::new(binary);
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", home.path())
