@@ -31,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     let ctx = Context { executed: q.expression.clone(), ..Context::default() };
-    for frame in frames("A", &shape, &rows, &ctx) {
+    for frame in frames("A", &shape, rows, &ctx) {
         frame.to_arrow().expect("a logs frame encodes");
     }
 });
