@@ -228,6 +228,8 @@ struct Macro {
     rss_peak: u64,
     /// VmRSS 10 s after the last (64-concurrent) burst ended.
     rss_settled: u64,
+    /// Of it, pages mapped from files (the binary's code and data, libraries): RssFile.
+    rss_settled_file: u64,
 }
 
 /// A current-thread runtime for floor calls. Leaked: a runtime cannot be dropped inside the
@@ -368,6 +370,7 @@ async fn macro_run(env: &[(&str, &str)], concurrency: &[usize]) -> Macro {
     tokio::time::sleep(Duration::from_secs(10)).await;
     Macro {
         rss_settled: proc_status_bytes(plugin.pid(), "VmRSS"),
+        rss_settled_file: proc_status_bytes(plugin.pid(), "RssFile"),
         cpu_per_refresh: percentile(&cpu_per_refresh, 0.5),
         cpu_mean: mean,
         floor: percentile(&paired_floor, 0.5),
@@ -1002,7 +1005,7 @@ fn print_macro(m: &Macro) {
         );
     }
     eprintln!(
-        "cpu/refresh {} (floor {}, {:.2}x; from memory {}, {:.2}x); RSS idle {}, after {}, peak {}, 10 s later {}",
+        "cpu/refresh {} (floor {}, {:.2}x; from memory {}, {:.2}x); RSS idle {}, after {}, peak {}, 10 s later {} (from files {})",
         ms(m.cpu_per_refresh),
         ms(m.floor),
         m.cpu_per_refresh.as_secs_f64() / m.floor.as_secs_f64(),
@@ -1011,7 +1014,8 @@ fn print_macro(m: &Macro) {
         mb(m.rss_idle),
         mb(m.rss_after),
         mb(m.rss_peak),
-        mb(m.rss_settled)
+        mb(m.rss_settled),
+        mb(m.rss_settled_file)
     );
 }
 
@@ -1248,8 +1252,11 @@ fn main() {
             format!("{} ({})", mb(m.rss_after), mb(m.rss_peak)),
         )
         .target("peak ≤ 150 MB", m.rss_peak <= 150_000_000),
-        Row::new("RSS 10 s after the 64-concurrent burst", mb(m.rss_settled))
-            .target("< 50 MB", m.rss_settled < 50_000_000),
+        Row::new(
+            "RSS 10 s after the 64-concurrent burst (of it, mapped from the binary and libraries)",
+            format!("{} ({})", mb(m.rss_settled), mb(m.rss_settled_file)),
+        )
+        .target("< 50 MB", m.rss_settled < 50_000_000),
         Row::new("stripped binary size", mb(p.size)),
     ];
 
