@@ -306,7 +306,7 @@ async fn macro_run(env: &[(&str, &str)], concurrency: &[usize]) -> Macro {
     let rt = floor_runtime();
     let floor_clients = (
         support::network_client(&endpoint),
-        Arc::new(support::recorded_request()),
+        Arc::new(support::recorded_exchange().request),
         support::recorded_client(),
     );
     let mut cpu_per_refresh = Vec::new();

@@ -236,12 +236,17 @@ pub fn recorded_logs_client() -> aws_sdk_cloudwatchlogs::Client {
     ))
 }
 
-/// The SDK client answering from the recording.
-pub fn recorded_client() -> aws_sdk_cloudwatch::Client {
-    let exchange = recordings()
+/// The recorded GetMetricData exchange: the plugin's request for the dashboard and moto's answer.
+pub fn recorded_exchange() -> Exchange {
+    recordings()
         .into_iter()
         .find(|e| e.action == "GetMetricData")
-        .expect("a recorded GetMetricData answer");
+        .expect("a recorded GetMetricData exchange")
+}
+
+/// The SDK client answering from the recording.
+pub fn recorded_client() -> aws_sdk_cloudwatch::Client {
+    let exchange = recorded_exchange();
     aws_sdk_cloudwatch::Client::new(&sdk_config(
         Some(Recorded {
             body: bytes::Bytes::from(exchange.body),
@@ -254,15 +259,6 @@ pub fn recorded_client() -> aws_sdk_cloudwatch::Client {
 /// The SDK's CloudWatch client with its own default HTTP client, calling `endpoint`.
 pub fn network_client(endpoint: &str) -> aws_sdk_cloudwatch::Client {
     aws_sdk_cloudwatch::Client::new(&sdk_config(None, Some(endpoint)))
-}
-
-/// The request the plugin sends for the dashboard, as recorded (a form body).
-pub fn recorded_request() -> String {
-    recordings()
-        .into_iter()
-        .find(|e| e.action == "GetMetricData")
-        .expect("a recorded GetMetricData request")
-        .request
 }
 
 /// The SDK's own GetMetricData sending `request` (the plugin's exact bytes, signed by the SDK),
