@@ -41,6 +41,14 @@ const swcRule = {
   },
 };
 
+/** The shared catalogue (data/aws-cloudwatch-catalogue.json): the frontend reads only its regions,
+ * so the bundle carries those and not the backend's namespaces, metrics and keys. */
+const catalogueRule = {
+  test: /aws-cloudwatch-catalogue\.json$/,
+  type: 'json',
+  parser: { parse: (text) => ({ regions: JSON.parse(text).regions }) },
+};
+
 module.exports = {
   entry: { module: './src/module.ts' },
   output: {
@@ -56,7 +64,7 @@ module.exports = {
     ({ request }, callback) => (request && request.startsWith('grafana/') ? callback(undefined, request.slice(8)) : callback()),
   ],
   resolve: { extensions: ['.ts', '.tsx', '.js', '.jsx', '.mjs'] },
-  module: { rules: [swcRule, { test: /\.m?js$/, resolve: { fullySpecified: false } }] },
+  module: { rules: [swcRule, catalogueRule, { test: /\.m?js$/, resolve: { fullySpecified: false } }] },
   devtool: 'source-map',
   performance: { hints: false },
 };

@@ -262,14 +262,39 @@ async fn editor_resources_list_what_was_seeded_and_cache_lookups() {
     // One ListMetrics per distinct lookup; the ten repeats came from the cache.
     assert_eq!(proxy.count("ListMetrics"), 3, "{:?}", proxy.counts());
 
-    // Built-in namespaces answer from the catalogue without calling AWS.
-    let (_, ec2) = plugin
-        .resource(ctx.clone(), "metrics?namespace=AWS%2FEC2")
-        .await;
-    assert!(ec2
-        .as_array()
-        .unwrap()
-        .contains(&json!({ "value": "CPUUtilization" })));
+    // Built-in namespaces answer from the catalogue file the frontend also reads (its vitest
+    // checks the same file), without calling AWS: every namespace, metric and dimension key.
+    let file: Value =
+        serde_json::from_str(include_str!("../data/aws-cloudwatch-catalogue.json")).unwrap();
+    let builtin = file["namespaces"].as_object().unwrap();
+    assert!(builtin.len() >= 130, "{} namespaces", builtin.len());
+    for (namespace, entry) in builtin {
+        assert!(
+            values.contains(&namespace.as_str()),
+            "{namespace} not offered"
+        );
+        let ns = namespace.replace('/', "%2F").replace(' ', "%20");
+        let (_, metrics) = plugin
+            .resource(ctx.clone(), &format!("metrics?namespace={ns}"))
+            .await;
+        let metrics: Vec<Value> = metrics
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["value"].clone())
+            .collect();
+        assert_eq!(&Value::from(metrics), &entry["metrics"], "{namespace}");
+        let (_, keys_) = plugin
+            .resource(ctx.clone(), &format!("dimension-keys?namespace={ns}"))
+            .await;
+        let keys_: Vec<Value> = keys_
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["value"].clone())
+            .collect();
+        assert_eq!(&Value::from(keys_), &entry["dimensions"], "{namespace}");
+    }
     assert_eq!(proxy.count("ListMetrics"), 3);
 
     let (code, body) = plugin.resource(ctx.clone(), "nope").await;

@@ -3,7 +3,7 @@ import { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { ConnectionConfig } from '@grafana/aws-sdk';
 import { Field, Input, SecretInput, SecretTextArea, Stack, Text, TextLink } from '@grafana/ui';
 
-import { STANDARD_REGIONS } from '../regions';
+import { STANDARD_REGIONS } from '../catalogue';
 import { StratusOptions, StratusSecureOptions, TROUBLESHOOTING_URL } from '../types';
 
 export type ConfigEditorProps = DataSourcePluginOptionsEditorProps<StratusOptions, StratusSecureOptions>;
