@@ -10,7 +10,8 @@ module.exports = {
   module: {
     rules: [
       ...base.module.rules,
-      { test: /\.css$/, type: 'asset/source' },
+      // Monaco's and Grafana's styles, injected as Grafana's own bundle does.
+      { test: /\.css$/, use: ['style-loader', 'css-loader'] },
       { test: /\.(svg|png|woff2?|ttf|eot)$/, type: 'asset/inline' },
     ],
   },

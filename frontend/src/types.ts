@@ -32,6 +32,8 @@ export interface CloudWatchQuery extends DataQuery {
   id: string;
   expression: string;
   sqlExpression: string;
+  /** Grafana's Metrics Insights builder state, written beside `sqlExpression` (the backend reads only the SQL). */
+  sql?: Record<string, unknown>;
   accountId?: string;
 }
 

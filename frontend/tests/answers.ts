@@ -22,10 +22,16 @@ export const LOG_GROUPS = [
   { value: { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*', name: '/app/web' }, accountId: '123456789012' },
 ];
 
+/** Fields the `log-group-fields` route finds in every log group. */
+export const LOG_FIELDS = ['@timestamp', '@message', 'status', 'requestId'];
+
 /** What the resource routes answer: the table above, `accounts` and `log-groups` as their routes give them. */
 export async function answer(path: string, accounts: Account[]): Promise<Array<{ value: unknown }>> {
   if (path === 'log-groups') {
     return LOG_GROUPS;
+  }
+  if (path === 'log-group-fields') {
+    return LOG_FIELDS.map((name) => ({ value: { name, percent: 100 } }));
   }
   return path === 'accounts' ? accounts.map((value) => ({ value })) : (ANSWERS[path] ?? []).map((value) => ({ value }));
 }

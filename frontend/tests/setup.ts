@@ -1,6 +1,6 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
-import { afterEach } from 'vitest';
+import { afterEach, vi } from 'vitest';
 
 afterEach(() => cleanup());
 
@@ -35,3 +35,19 @@ if (!('ResizeObserver' in window)) {
     disconnect() {}
   };
 }
+
+// Monaco does not run in jsdom: component tests get a plain text area with the code field's name and
+// callbacks. The real CodeEditor, languages and completion run in Chromium (tests/browser).
+vi.mock('../src/components/CodeField', async () => {
+  const { createElement } = await import('react');
+  type Props = import('../src/components/CodeField').CodeFieldProps;
+  return {
+    default: ({ label, value, onChange, onRunQuery }: Props) =>
+      createElement('textarea', {
+        'aria-label': label,
+        value,
+        onChange: (e: { currentTarget: { value: string } }) => onChange(e.currentTarget.value),
+        onBlur: onRunQuery,
+      }),
+  };
+});

@@ -1,10 +1,13 @@
 import React from 'react';
 import { SelectableValue } from '@grafana/data';
+import type { DataQuery } from '@grafana/schema';
 import { AsyncMultiSelect, InlineField, InlineFieldRow, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import { DEFAULT_LOGS_QUERY, LogGroup, LogsQuery, LogsQueryLanguage } from '../types';
+import { completionSource } from './completionSource';
 import { RegionField } from './Fields';
+import { LazyCodeField } from './LazyEditors';
 
 const LANGUAGES: Array<SelectableValue<LogsQueryLanguage>> = [
   { label: 'Logs Insights', value: 'CWLI' },
@@ -23,6 +26,8 @@ interface Props {
   query: LogsQuery;
   onChange: (query: LogsQuery) => void;
   onRunQuery: () => void;
+  /** The panel's queries. */
+  queries?: DataQuery[];
 }
 
 const groupOption = (g: LogGroup): SelectableValue<LogGroup> => ({
@@ -40,7 +45,7 @@ function storedGroups(query: LogsQuery): LogGroup[] {
 }
 
 /** The Logs editor: region, log groups (searched as you type, ARNs kept), query language and the query. */
-export function LogsQueryEditor({ datasource, query: raw, onChange, onRunQuery }: Props) {
+export function LogsQueryEditor({ datasource, query: raw, onChange, onRunQuery, queries }: Props) {
   const query: LogsQuery = { ...DEFAULT_LOGS_QUERY, ...raw, queryMode: 'Logs' };
   const language = query.queryLanguage ?? 'CWLI';
   const set = (patch: Partial<LogsQuery>) => onChange({ ...query, ...patch });
@@ -79,7 +84,18 @@ export function LogsQueryEditor({ datasource, query: raw, onChange, onRunQuery }
         </InlineField>
       )}
       <InlineField label="Query" labelWidth={14} grow>
-        <TextArea
+        {language === 'CWLI' ? (
+          <LazyCodeField
+            language="logs"
+            label="Logs query"
+            value={query.expression}
+            onChange={(expression) => set({ expression })}
+            onRunQuery={onRunQuery}
+            source={completionSource(datasource, { region: query.region, logGroups: groups, queries, refId: query.refId })}
+            height={100}
+          />
+        ) : (
+          <TextArea
           aria-label="Logs query"
           rows={4}
           style={{ fontFamily: 'monospace' }}
@@ -87,7 +103,8 @@ export function LogsQueryEditor({ datasource, query: raw, onChange, onRunQuery }
           value={query.expression}
           onChange={(e) => set({ expression: e.currentTarget.value })}
           onBlur={onRunQuery}
-        />
+          />
+        )}
       </InlineField>
     </Stack>
   );

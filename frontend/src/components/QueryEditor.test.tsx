@@ -1,4 +1,5 @@
 import React, { useState } from 'react';
+import { LoadingState, PanelData } from '@grafana/data';
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -9,7 +10,7 @@ import { fakeDataSource, LINKED } from '../../tests/fakeDataSource';
 import { Account, CloudWatchQuery, DEFAULT_QUERY, MetricEditorMode, MetricQueryType } from '../types';
 import { QueryEditor } from './QueryEditor';
 
-function Editor({ ds, initial, onChange }: { ds: DataSource; initial: CloudWatchQuery; onChange: (q: CloudWatchQuery) => void }) {
+function Editor({ ds, initial, onChange, data }: { ds: DataSource; initial: CloudWatchQuery; onChange: (q: CloudWatchQuery) => void; data?: PanelData }) {
   const [query, setQuery] = useState(initial);
   return (
     <InGrafana>
@@ -22,15 +23,16 @@ function Editor({ ds, initial, onChange }: { ds: DataSource; initial: CloudWatch
           onChange(q as CloudWatchQuery);
         }}
         onRunQuery={() => undefined}
+        data={data}
       />
     </InGrafana>
   );
 }
 
-function setup(initial: Partial<CloudWatchQuery> = {}, accounts: Account[] = []) {
+function setup(initial: Partial<CloudWatchQuery> = {}, accounts: Account[] = [], data?: PanelData) {
   const { ds, getResource } = fakeDataSource(accounts);
   const onChange = vi.fn<(q: CloudWatchQuery) => void>();
-  render(<Editor ds={ds} initial={{ ...DEFAULT_QUERY, refId: 'A', ...initial }} onChange={onChange} />);
+  render(<Editor ds={ds} initial={{ ...DEFAULT_QUERY, refId: 'A', ...initial }} onChange={onChange} data={data} />);
   const last = () => onChange.mock.calls[onChange.mock.calls.length - 1][0];
   return { getResource, last };
 }
@@ -108,8 +110,69 @@ describe('QueryEditor', () => {
     expect(last().expression).toBe('SUM(METRICS())');
     await userEvent.click(screen.getByText('Metrics Insights'));
     expect(last().metricQueryType).toBe(MetricQueryType.Insights);
-    await userEvent.type(screen.getByLabelText('Metrics Insights SQL'), 'SELECT 1');
+    await userEvent.type(await screen.findByLabelText('Metrics Insights SQL'), 'SELECT 1');
     expect(last().sqlExpression).toBe('SELECT 1');
+  });
+
+  it('builds Metrics Insights SQL, and switches to code and back without loss', async () => {
+    const { last, getResource } = setup({ metricQueryType: MetricQueryType.Insights });
+    await pick('Insights namespace', 'AWS/EC2');
+    await pick('Insights metric', 'CPUUtilization');
+    await pick('Aggregation', 'MAX');
+    await userEvent.click(screen.getByRole('button', { name: 'Add filter' }));
+    await pick('Filter 1 key', 'InstanceId');
+    await waitFor(() =>
+      expect(getResource).toHaveBeenCalledWith('dimension-values', {
+        region: 'default',
+        namespace: 'AWS/EC2',
+        metricName: 'CPUUtilization',
+        dimensionKey: 'InstanceId',
+        dimensionFilters: '{}',
+      })
+    );
+    await pick('Filter 1 value', 'i-2');
+    await pick('Group by', 'InstanceId');
+    await pick('Order by', 'MAX');
+    await userEvent.type(screen.getByLabelText('Limit'), '5');
+    const built = `SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2") WHERE InstanceId = 'i-2' GROUP BY InstanceId ORDER BY MAX() LIMIT 5`;
+    expect(last().sqlExpression).toBe(built);
+    expect(last().sql).toMatchObject({ select: { name: 'MAX' }, limit: 5 });
+
+    await userEvent.click(screen.getByText('Code'));
+    const code = await screen.findByLabelText('Metrics Insights SQL');
+    expect(code).toHaveValue(built);
+    await userEvent.clear(code);
+    await userEvent.type(code, `SELECT SUM(CPUUtilization) FROM "AWS/EC2" WHERE InstanceId != 'i-1' GROUP BY InstanceId`);
+    await userEvent.click(screen.getByText('Builder'));
+    expect(await screen.findByLabelText('Insights match exact')).not.toBeChecked();
+    expect(screen.getByText('SUM')).toBeInTheDocument();
+    expect(screen.getByText('i-1')).toBeInTheDocument();
+
+    // What the builder cannot show stays in code, with the reason.
+    await userEvent.click(screen.getByText('Code'));
+    const sql = await screen.findByLabelText('Metrics Insights SQL');
+    await userEvent.clear(sql);
+    const withOr = `SELECT SUM(CPUUtilization) FROM "AWS/EC2" WHERE InstanceId = 'i-1' OR InstanceId = 'i-2'`;
+    await userEvent.type(sql, withOr);
+    await userEvent.click(screen.getByText('Builder'));
+    expect(await screen.findByLabelText('Builder note')).toHaveTextContent('a WHERE with OR stays in code');
+    expect(screen.getByLabelText('Metrics Insights SQL')).toHaveValue(withOr);
+    expect(last().sqlExpression).toBe(withOr);
+  });
+
+  it("shows the backend's error for this query under it", async () => {
+    const data = {
+      state: LoadingState.Error,
+      series: [],
+      errors: [
+        { refId: 'A', message: 'period: "5x" is not a period; use seconds (300) or a duration (5m)' },
+        { refId: 'B', message: 'not this one' },
+      ],
+    } as unknown as PanelData;
+    setup({}, [], data);
+    const alert = await screen.findByLabelText('Error of query A');
+    expect(alert).toHaveTextContent('period: "5x" is not a period');
+    expect(alert).not.toHaveTextContent('not this one');
   });
 
   it('offers an account picker only in a monitoring account with linked accounts', async () => {

@@ -1,13 +1,16 @@
 import React from 'react';
 import { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, InlineSwitch, Input, RadioButtonGroup, Stack, TextArea } from '@grafana/ui';
+import { InlineField, InlineFieldRow, InlineSwitch, Input, RadioButtonGroup, Stack } from '@grafana/ui';
 
 import type { DataSource } from '../datasource';
 import { CloudWatchQuery, DEFAULT_LOGS_QUERY, DEFAULT_QUERY, LogsQuery, MetricEditorMode, MetricQueryType, StratusOptions, StratusQuery } from '../types';
 import { AccountPicker } from './AccountPicker';
+import { completionSource } from './completionSource';
 import { DimensionsEditor } from './Dimensions';
 import { MetricField, NamespaceField, PeriodField, RegionField, StatisticField } from './Fields';
+import { LazyCodeField, LazyInsightsEditor } from './LazyEditors';
 import { LogsQueryEditor } from './LogsQueryEditor';
+import { QueryError } from './QueryError';
 
 export type Props = QueryEditorProps<DataSource, StratusQuery, StratusOptions>;
 
@@ -20,7 +23,7 @@ const MODES: Array<SelectableValue<Mode>> = [
 
 /** The query editor: CloudWatch Metrics or CloudWatch Logs; switching keeps the region. Explore opens on Logs when asked for logs. */
 export function QueryEditor(props: Props) {
-  const { query, onChange, datasource, onRunQuery } = props;
+  const { query, onChange, datasource, onRunQuery, data, queries } = props;
   const mode: Mode = 'queryMode' in query && query.queryMode === 'Logs' ? 'Logs' : 'Metrics';
   const region = 'region' in query ? query.region : 'default';
   const switchTo = (next: Mode) => {
@@ -36,10 +39,11 @@ export function QueryEditor(props: Props) {
         <RadioButtonGroup aria-label="Query mode" options={MODES} value={mode} onChange={switchTo} size="sm" />
       </InlineFieldRow>
       {mode === 'Logs' ? (
-        <LogsQueryEditor datasource={datasource} query={query as LogsQuery} onChange={onChange} onRunQuery={onRunQuery} />
+        <LogsQueryEditor datasource={datasource} query={query as LogsQuery} onChange={onChange} onRunQuery={onRunQuery} queries={queries} />
       ) : (
         <MetricsQueryEditor {...props} />
       )}
+      <QueryError data={data} refId={query.refId} />
     </Stack>
   );
 }
@@ -54,8 +58,9 @@ const EDITOR_MODES: Array<SelectableValue<MetricEditorMode>> = [
   { label: 'Code', value: MetricEditorMode.Code },
 ];
 
-/** The metrics editor: builder, code (metric math / SEARCH) and Metrics Insights, emitting Grafana's CloudWatch query JSON. */
-function MetricsQueryEditor({ datasource, query: rawQuery, onChange, onRunQuery }: Props) {
+/** The metrics editor: builder, code (metric math / SEARCH) and Metrics Insights (builder or SQL),
+ * emitting Grafana's CloudWatch query JSON. */
+function MetricsQueryEditor({ datasource, query: rawQuery, onChange, onRunQuery, queries }: Props) {
   // Panels only hold metrics queries; whatever else a stored query carries is kept.
   const query: CloudWatchQuery = { ...DEFAULT_QUERY, ...(rawQuery as Partial<CloudWatchQuery>), queryMode: 'Metrics', refId: rawQuery.refId };
   const set = (patch: Partial<CloudWatchQuery>) => onChange({ ...query, ...patch });
@@ -67,14 +72,13 @@ function MetricsQueryEditor({ datasource, query: rawQuery, onChange, onRunQuery 
   const isBuilder = query.metricQueryType === MetricQueryType.Search && query.metricEditorMode === MetricEditorMode.Builder;
   const isCode = query.metricQueryType === MetricQueryType.Search && query.metricEditorMode === MetricEditorMode.Code;
   const isInsights = query.metricQueryType === MetricQueryType.Insights;
+  const source = completionSource(datasource, { region: query.region, accountId: query.accountId, queries, refId: query.refId });
 
   return (
     <Stack direction="column" gap={1}>
       <InlineFieldRow>
         <RadioButtonGroup options={QUERY_TYPES} value={query.metricQueryType} onChange={(v) => set({ metricQueryType: v })} size="sm" />
-        {!isInsights && (
-          <RadioButtonGroup options={EDITOR_MODES} value={query.metricEditorMode} onChange={(v) => set({ metricEditorMode: v })} size="sm" />
-        )}
+        <RadioButtonGroup options={EDITOR_MODES} value={query.metricEditorMode} onChange={(v) => set({ metricEditorMode: v })} size="sm" />
       </InlineFieldRow>
 
       <InlineFieldRow>
@@ -117,32 +121,24 @@ function MetricsQueryEditor({ datasource, query: rawQuery, onChange, onRunQuery 
       )}
 
       {isCode && (
-        <InlineField label="Expression" labelWidth={14} grow tooltip="Metric math or SEARCH; $__period_auto becomes the automatic period.">
-          <TextArea
-            aria-label="Expression"
-            rows={3}
-            style={{ fontFamily: 'monospace' }}
-            placeholder="SEARCH('{AWS/EC2,InstanceId} MetricName=&quot;CPUUtilization&quot;', 'Average', $__period_auto)"
+        <InlineField
+          label="Expression"
+          labelWidth={14}
+          grow
+          tooltip="Metric math or SEARCH, for example SEARCH('{AWS/EC2,InstanceId} MetricName=&quot;CPUUtilization&quot;', 'Average', $__period_auto). Ctrl+Space suggests; Shift+Enter runs."
+        >
+          <LazyCodeField
+            language="math"
+            label="Expression"
             value={query.expression}
-            onChange={(e) => set({ expression: e.currentTarget.value })}
-            onBlur={onRunQuery}
+            onChange={(expression) => set({ expression })}
+            onRunQuery={onRunQuery}
+            source={source}
           />
         </InlineField>
       )}
 
-      {isInsights && (
-        <InlineField label="SQL" labelWidth={14} grow>
-          <TextArea
-            aria-label="Metrics Insights SQL"
-            rows={4}
-            style={{ fontFamily: 'monospace' }}
-            placeholder='SELECT AVG(CPUUtilization) FROM SCHEMA("AWS/EC2", InstanceId)'
-            value={query.sqlExpression}
-            onChange={(e) => set({ sqlExpression: e.currentTarget.value })}
-            onBlur={onRunQuery}
-          />
-        </InlineField>
-      )}
+      {isInsights && <LazyInsightsEditor datasource={datasource} query={query} onChange={set} onRunQuery={onRunQuery} source={source} />}
 
       <InlineFieldRow>
         <PeriodField value={query.period} onChange={(period) => setAndRun({ period })} />

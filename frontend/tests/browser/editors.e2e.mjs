@@ -1,5 +1,6 @@
-// Drives the real template variable, alarm annotation and Logs query editors in Debian's Chromium with
-// playwright-core, as a person would, and keeps screenshots of each.
+// Drives the real template variable, alarm annotation and query editors (builders, and Grafana's
+// Monaco code editor with Stratus's languages) in Debian's Chromium with playwright-core, as a person
+// would, and keeps screenshots of each.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -97,15 +98,132 @@ test('annotation editor: alarms on a metric, then by prefix', async () => {
   assert.deepEqual(errors, []);
 });
 
-test('query editor: CloudWatch Logs with log groups found by search', async () => {
+/** The code editor labelled `label`, focused, with its text replaced by nothing. */
+async function codeEditor(page, label) {
+  const input = page.getByRole('textbox', { name: label });
+  await input.waitFor({ state: 'attached', timeout: 30000 });
+  const editor = page.locator('.monaco-editor', { has: input });
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  return editor;
+}
+
+/** The labels of the open completion list, once it shows `expected`. */
+async function suggestions(page, expected) {
+  const rows = page.locator('.suggest-widget .monaco-list-row');
+  await rows.filter({ hasText: expected }).first().waitFor({ timeout: 15000 });
+  return (await rows.allTextContents()).map((t) => t.trim());
+}
+
+/** Leaves the code editor (it stores its text on blur). */
+async function leave(page) {
+  await page.keyboard.press('Escape');
+  await page.getByTestId('stored').click();
+}
+
+test('query editor: the metrics builder', async () => {
+  const { page, errors } = await open('#query');
+  await pick(page, 'Namespace', 'AWS/EC2');
+  await pick(page, 'Metric name', 'CPUUtilization');
+  await page.getByRole('button', { name: 'Add dimension' }).click();
+  await page.screenshot({ path: path.join(resultsDir, 'query-metrics-builder.png'), fullPage: true });
+  const s = await stored(page);
+  assert.equal(s.namespace, 'AWS/EC2');
+  assert.equal(s.metricName, 'CPUUtilization');
+  assert.deepEqual(errors, []);
+});
+
+test("query editor: code mode completes functions, the panel's query ids and SEARCH from the lookups", async () => {
+  const { page, errors } = await open('#query');
+  await page.getByRole('radio', { name: 'Code', exact: true }).check();
+  const editor = await codeEditor(page, 'Expression');
+  await page.keyboard.type('SUM([');
+  // The other queries of the panel: m1 by its id, B as queryB (this query, C, is left out).
+  const ids = await suggestions(page, 'queryB');
+  assert.ok(ids.some((s) => s.startsWith('m1')) && !ids.some((s) => s.startsWith('queryC')), ids.join(' | '));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type("SEARCH('{");
+  // Namespaces come from the `namespaces` lookup.
+  const namespaces = await suggestions(page, 'App/Orders');
+  assert.ok(namespaces[0].startsWith('AWS/EC2'), namespaces.join(' | '));
+  await page.keyboard.press('Enter');
+  await page.keyboard.type(',');
+  const keys = await suggestions(page, 'AutoScalingGroupName');
+  assert.ok(keys.some((s) => s.startsWith('InstanceId')), keys.join(' | '));
+  // Tokens are coloured: the function name and the string differ.
+  const colours = await editor.locator('.view-line span span').evaluateAll((spans) => new Set(spans.map((s) => s.ownerDocument.defaultView.getComputedStyle(s).color)).size);
+  assert.ok(colours >= 2, `${colours} token colours`);
+  await page.screenshot({ path: path.join(resultsDir, 'query-code-completion.png'), fullPage: true });
+  await page.keyboard.press('Enter');
+  await leave(page);
+  const s = await stored(page);
+  assert.equal(s.metricEditorMode, 1);
+  assert.match(s.expression, /^SEARCH\('\{AWS\/EC2,InstanceId/);
+  assert.deepEqual(errors, []);
+});
+
+test('query editor: the Metrics Insights builder and its SQL round trip', async () => {
+  const { page, errors } = await open('#query');
+  await page.getByRole('radio', { name: 'Metrics Insights', exact: true }).check();
+  await pick(page, 'Insights namespace', 'AWS/EC2');
+  await pick(page, 'Insights metric', 'CPUUtilization');
+  await pick(page, 'Aggregation', 'MAX');
+  await pick(page, 'Group by', 'InstanceId');
+  await page.getByRole('button', { name: 'Add filter' }).click();
+  await pick(page, 'Filter 1 key', 'InstanceId');
+  await pick(page, 'Filter 1 value', 'i-2');
+  await page.screenshot({ path: path.join(resultsDir, 'query-insights-builder.png'), fullPage: true });
+  const built = `SELECT MAX(CPUUtilization) FROM SCHEMA("AWS/EC2") WHERE InstanceId = 'i-2' GROUP BY InstanceId`;
+  assert.equal((await stored(page)).sqlExpression, built);
+
+  // Code mode shows the same SQL; an edit there comes back to the builder.
+  await page.getByRole('radio', { name: 'Code', exact: true }).check();
+  const input = page.getByRole('textbox', { name: 'Metrics Insights SQL' });
+  await input.waitFor({ state: 'attached', timeout: 30000 });
+  const editor = page.locator('.monaco-editor', { has: input });
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(' ORDER BY ');
+  const orders = await suggestions(page, 'SUM()');
+  assert.ok(orders.some((s) => s.startsWith('MAX()')), orders.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'query-insights-code.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('MAX() DESC LIMIT 5');
+  await leave(page);
+  assert.equal((await stored(page)).sqlExpression, `${built} ORDER BY MAX() DESC LIMIT 5`);
+  await page.getByRole('radio', { name: 'Builder', exact: true }).check();
+  await page.getByRole('combobox', { name: 'Direction' }).waitFor();
+  assert.ok(await page.getByText('DESC', { exact: true }).isVisible());
+  assert.equal(await page.getByLabel('Limit').inputValue(), '5');
+  assert.equal((await stored(page)).sqlExpression, `${built} ORDER BY MAX() DESC LIMIT 5`);
+  assert.deepEqual(errors, []);
+});
+
+test('query editor: CloudWatch Logs with log groups found by search and fields completed', async () => {
   const { page, errors } = await open('#query');
   await page.getByRole('radio', { name: 'CloudWatch Logs' }).check();
   const groups = page.getByRole('combobox', { name: 'Log groups', exact: true });
   await groups.click();
   await groups.fill('web');
   await page.getByRole('option', { name: /^\/app\/web/ }).first().click();
-  await page.getByLabel('Logs query').fill('fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc | limit 20');
-  await page.getByLabel('Logs query').blur();
+  await codeEditor(page, 'Logs query');
+  await page.keyboard.type('fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc | limit 20 | ');
+  const commands = await suggestions(page, 'stats');
+  assert.ok(commands.some((s) => s.startsWith('parse')), commands.join(' | '));
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type('\n| display ');
+  // The fields of the chosen log group, from the `log-group-fields` lookup.
+  const fields = await suggestions(page, 'requestId');
+  assert.ok(fields.some((s) => s.startsWith('status')), fields.join(' | '));
+  await page.screenshot({ path: path.join(resultsDir, 'query-logs.png'), fullPage: true });
+  await page.keyboard.press('Escape');
+  await page.keyboard.type('@message');
+  await leave(page);
   const s = await stored(page);
   assert.equal(s.queryMode, 'Logs');
   assert.equal(s.region, 'us-east-1');
@@ -113,7 +231,6 @@ test('query editor: CloudWatch Logs with log groups found by search', async () =
   assert.deepEqual(s.logGroups, [
     { arn: 'arn:aws:logs:us-east-1:123456789012:log-group:/app/web:*', name: '/app/web', accountId: '123456789012' },
   ]);
-  assert.match(s.expression, /^fields @timestamp/);
-  await page.screenshot({ path: path.join(resultsDir, 'query-logs.png'), fullPage: true });
+  assert.equal(s.expression, 'fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc | limit 20\n| display @message');
   assert.deepEqual(errors, []);
 });

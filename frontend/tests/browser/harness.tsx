@@ -64,11 +64,13 @@ function Annotation() {
   );
 }
 
+/** Query C of a panel whose other queries math can refer to: m1 (by its id) and queryB. */
 function Query() {
-  const [query, setQuery] = useState<StratusQuery>({ ...DEFAULT_QUERY, refId: 'A', region: 'us-east-1' });
+  const [query, setQuery] = useState<StratusQuery>({ ...DEFAULT_QUERY, refId: 'C', region: 'us-east-1' });
+  const panel = [{ ...DEFAULT_QUERY, refId: 'A', id: 'm1' }, { ...DEFAULT_QUERY, refId: 'B' }, query];
   return (
     <>
-      <QueryEditor datasource={datasource} query={query} onChange={setQuery} onRunQuery={() => undefined} />
+      <QueryEditor datasource={datasource} query={query} queries={panel} onChange={setQuery} onRunQuery={() => undefined} />
       <Stored value={query} />
     </>
   );
