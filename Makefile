@@ -71,7 +71,9 @@ lint: npm deny
 	# The fuzz targets checked in the plugin's target folder: most dependencies are already
 	# checked there (cargo fuzz itself builds in fuzz/target, with sanitizer flags).
 	cargo check --quiet --manifest-path fuzz/Cargo.toml --bins --target-dir $(TARGET_DIR)
-	cd frontend && npx tsc --noEmit && npx eslint src tests
+	# Type-checked against the packages of the Grafana it is built for and of the oldest Grafana
+	# plugin.json allows (tsconfig.oldest.json).
+	cd frontend && npx tsc --noEmit && npx tsc --noEmit -p tsconfig.oldest.json && npx eslint src tests
 
 # The packaging test unpacks the release zip, so the package is built first.
 test-backend: venv docker-compose network-peers package

@@ -326,10 +326,39 @@ fn compose_file_validates_and_is_wired_as_documented() {
         .rsplit_once(':')
         .unwrap()
         .1;
-    let parts: Vec<u32> = version.split('.').map(|p| p.parse().unwrap()).collect();
-    assert!(
-        parts >= vec![10, 4, 0],
-        "Grafana {version} is older than plugin.json allows"
+    // The demo runs the Grafana whose @grafana packages the frontend is built against, and
+    // plugin.json names the Grafana whose packages `make lint` type-checks it against
+    // (tsconfig.oldest.json), so a component only newer Grafana has cannot slip in unnoticed.
+    let package: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_path("frontend/package.json")).unwrap())
+            .unwrap();
+    let built_against = package["dependencies"]["@grafana/ui"].as_str().unwrap();
+    assert_eq!(
+        version, built_against,
+        "compose runs the Grafana of the packages"
+    );
+    for name in ["data", "runtime", "schema"] {
+        assert_eq!(
+            package["dependencies"][format!("@grafana/{name}")].as_str(),
+            Some(built_against)
+        );
+    }
+    let oldest: Vec<&str> = ["data", "ui", "runtime", "schema"]
+        .iter()
+        .map(|name| {
+            package["devDependencies"][format!("grafana-oldest-{name}")]
+                .as_str()
+                .unwrap()
+                .strip_prefix(&format!("npm:@grafana/{name}@"))
+                .unwrap()
+        })
+        .collect();
+    assert!(oldest.iter().all(|v| *v == oldest[0]), "{oldest:?}");
+    let plugin: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_path("plugin.json")).unwrap()).unwrap();
+    assert_eq!(
+        plugin["dependencies"]["grafanaDependency"].as_str(),
+        Some(format!(">={}", oldest[0]).as_str())
     );
     assert_eq!(
         grafana["environment"]["GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS"].as_str(),
@@ -453,7 +482,7 @@ async fn release_zip_unpacks_into_a_plugins_directory_and_runs() {
         .env("HOME", plugins.path())
         .env("grafana_plugin_type", "datasource")
         .env("PLUGIN_PROTOCOL_VERSIONS", "2")
-        .env("GF_VERSION", "11.6.0")
+        .env("GF_VERSION", "12.4.10")
         .current_dir(&dir)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null());
