@@ -48,7 +48,6 @@ export default function CodeField({ language, label, value, onChange, onRunQuery
       height={height}
       showLineNumbers={false}
       showMiniMap={false}
-      containerStyles="stratus-code-field"
       monacoOptions={{
         ariaLabel: label,
         wordWrap: 'on',

@@ -106,14 +106,7 @@ function InsightsBuilder({ datasource, region, q, update }: BuilderProps) {
         </InlineField>
         {q.source.kind === 'schema' && (
           <InlineField label="Schema keys" labelWidth={14}>
-            <MultiSelect
-              aria-label="Schema keys"
-              width={40}
-              allowCustomValue
-              value={schemaKeys.map((k) => ({ label: k, value: k }))}
-              options={keys}
-              onChange={(chosen) => set({ source: { kind: 'schema', namespace, keys: chosen.flatMap((o) => (o.value ? [o.value] : [])) } })}
-            />
+            <KeyList label="Schema keys" keys={keys} value={schemaKeys} onChange={(chosen) => set({ source: { kind: 'schema', namespace, keys: chosen } })} />
           </InlineField>
         )}
       </InlineFieldRow>
@@ -142,14 +135,7 @@ function InsightsBuilder({ datasource, region, q, update }: BuilderProps) {
       </InlineFieldRow>
       <InlineFieldRow>
         <InlineField label="Group by" labelWidth={14}>
-          <MultiSelect
-            aria-label="Group by"
-            width={40}
-            allowCustomValue
-            value={q.groupBy.map((k) => ({ label: k, value: k }))}
-            options={keys}
-            onChange={(chosen) => set({ groupBy: chosen.flatMap((o) => (o.value ? [o.value] : [])) })}
-          />
+          <KeyList label="Group by" keys={keys} value={q.groupBy} onChange={(groupBy) => set({ groupBy })} />
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
@@ -187,6 +173,27 @@ function InsightsBuilder({ datasource, region, q, update }: BuilderProps) {
         </InlineField>
       </InlineFieldRow>
     </Stack>
+  );
+}
+
+interface KeyListProps {
+  label: string;
+  keys: Array<SelectableValue<string>>;
+  value: string[];
+  onChange: (keys: string[]) => void;
+}
+
+/** Dimension keys chosen from the lookup or typed in (SCHEMA keys, GROUP BY). */
+function KeyList({ label, keys, value, onChange }: KeyListProps) {
+  return (
+    <MultiSelect
+      aria-label={label}
+      width={40}
+      allowCustomValue
+      value={value.map((k) => ({ label: k, value: k }))}
+      options={keys}
+      onChange={(chosen) => onChange(chosen.flatMap((o) => (o.value ? [o.value] : [])))}
+    />
   );
 }
 
