@@ -8,7 +8,8 @@
 //! template variables and alarm annotations, [`resources`] for the editors' lookups,
 //! [`health`] for Save & test.
 //! [`query`] is what all query types share, [`frames`] writes Grafana's data frames,
-//! [`observability`] logs, counts and traces, and [`cli`] runs the same paths from a shell.
+//! [`observability`] logs, counts and traces, and [`cli`] runs the same paths from a shell;
+//! [`migrate`] moves dashboards, alert rules and provisioning over from Grafana's CloudWatch.
 //!
 //! Functional core, imperative shell: parsing, policy, planning, response assembly and frame
 //! building are pure; AWS calls live in `aws::session`, the features' `execute` modules,
@@ -26,6 +27,7 @@ pub mod health;
 pub mod logs;
 pub mod memory;
 pub mod metrics;
+pub mod migrate;
 pub mod network;
 pub mod observability;
 pub mod query;

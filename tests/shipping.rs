@@ -514,13 +514,7 @@ async fn release_zip_unpacks_into_a_plugins_directory_and_runs() {
 fn readme_commands_are_the_ones_the_tests_run() {
     let readme = std::fs::read_to_string(repo_path("README.md")).unwrap();
     // The two set-up commands at the top.
-    let first_block: Vec<&str> = readme
-        .split("```sh")
-        .nth(1)
-        .unwrap()
-        .split("```")
-        .next()
-        .unwrap()
+    let first_block: Vec<&str> = fenced(&readme, "sh")
         .lines()
         .filter(|l| !l.trim().is_empty())
         .collect();
@@ -544,6 +538,7 @@ fn readme_commands_are_the_ones_the_tests_run() {
         "sha256sum -c",
         "gpx_stratus_linux_amd64 check",
         "gpx_stratus_linux_amd64 query",
+        "gpx_stratus_linux_amd64 migrate",
         "cargo deny check",
     ];
     for block in readme.split("```sh").skip(1) {

@@ -3,6 +3,7 @@
 //! operator can see from the Grafana host why a data source fails.
 
 mod check;
+mod migrate;
 pub mod provisioning;
 mod query;
 
@@ -35,6 +36,41 @@ pub enum Command {
     /// Run a Grafana-format CloudWatch query through a provisioned data source and print the
     /// frames.
     Query(QueryArgs),
+    /// Move dashboards, alert rules and data source provisioning from Grafana's CloudWatch to
+    /// Stratus: only data source references change, and every query is checked first. Exit 0
+    /// when all is clean, 1 when something would be refused or a file could not be migrated.
+    Migrate(MigrateArgs),
+}
+
+/// Arguments of `migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    /// Dashboard JSON files (exported, provisioned or the API's {"dashboard": ...}), alert rule
+    /// files (YAML or JSON), data source provisioning files, or folders of them.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// A CloudWatch data source uid and the uid of the Stratus data source that replaces it.
+    #[arg(long = "map", value_name = "OLD_UID=NEW_UID", value_parser = crate::migrate::parse_map)]
+    pub map: Vec<(String, String)>,
+    /// Data source provisioning file(s) naming the CloudWatch data sources (by name and uid).
+    #[arg(long, value_name = "PROVISIONING.yaml")]
+    pub datasources: Vec<PathBuf>,
+    /// Keep the CloudWatch data sources and add Stratus ones beside them (uid <uid>-stratus
+    /// unless --map says otherwise), so both run during the switch.
+    #[arg(long)]
+    pub keep_original: bool,
+    /// Write the migrated files under this folder (same relative paths).
+    #[arg(long, value_name = "DIR", conflicts_with = "in_place")]
+    pub out: Option<PathBuf>,
+    /// Overwrite the files (each through a temporary file and a rename).
+    #[arg(long)]
+    pub in_place: bool,
+    /// Write nothing, only report.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Which data sources, and how to print.
@@ -125,6 +161,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Check(a) => check::run(a).await,
         Command::Query(a) => query::run(a).await,
+        Command::Migrate(a) => Ok(migrate::run(a)),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -29,6 +29,15 @@ pub fn python() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python"))
 }
 
+/// The first fenced block of `lang` in a Markdown text.
+pub fn fenced<'a>(markdown: &'a str, lang: &str) -> &'a str {
+    markdown
+        .split(&format!("```{lang}"))
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap_or_else(|| panic!("no ```{lang} block"))
+}
+
 /// A path in the repository.
 pub fn repo_path(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
