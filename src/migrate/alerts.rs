@@ -130,6 +130,25 @@ groups:
 ";
 
     #[test]
+    fn the_ruler_export_nests_the_rule() {
+        let m = Mapping::new(BTreeMap::from([("cw".into(), "st".into())]), false);
+        let tree = crate::migrate::tree::parse_json(
+            r#"{"groups": [{"name": "g", "rules": [{"grafana_alert": {"title": "t", "data": [{"refId": "A", "datasourceUid": "cw", "model": {"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization"}}]}}]}]}"#,
+        )
+        .unwrap();
+        let plan = plan(&tree, &m);
+        assert_eq!(plan.changes.len(), 1);
+        assert_eq!(
+            plan.changes[0].at,
+            "groups[0].rules[0].grafana_alert.data[0].datasourceUid"
+        );
+        assert_eq!(
+            plan.queries[0].at,
+            "groups[0].rules[0].grafana_alert.data[0].model"
+        );
+    }
+
+    #[test]
     fn cloudwatch_queries_are_repointed_and_expressions_left_alone() {
         let m = Mapping::new(BTreeMap::from([("cw".into(), "st".into())]), false);
         let tree = parse_yaml(RULES).unwrap();

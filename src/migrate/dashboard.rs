@@ -72,14 +72,17 @@ impl Walk<'_> {
             };
             if points == Points::CloudWatch {
                 self.found(t_at, Found::Query, target);
-            } else if own == Points::Other && looks_like_cloudwatch(target) {
-                let ds = panel
-                    .get("datasource")
-                    .map(Node::to_json)
-                    .unwrap_or(Value::Null);
-                self.plan.notes.push(format!(
-                    "{t_at} looks like a CloudWatch query, but its data source {ds} is not one Stratus knows: name it with --map or --datasources"
-                ));
+            } else if looks_like_cloudwatch(target) {
+                let note = match panel.get("datasource").map(Node::to_json) {
+                    // Grafana sends it to the default data source, which the file does not name.
+                    None | Some(Value::Null) => format!(
+                        "{t_at} looks like a CloudWatch query on the default data source, which stays as it is: choose the Stratus data source in the panel, or make it the default"
+                    ),
+                    Some(ds) => format!(
+                        "{t_at} looks like a CloudWatch query, but its data source {ds} is not one Stratus knows: name it with --map or --datasources"
+                    ),
+                };
+                self.plan.notes.push(note);
             }
         }
         for (i, inner) in panel
@@ -280,7 +283,8 @@ mod tests {
       {"refId": "A", "datasource": "${DS_CW}", "expression": "SUM(METRICS())", "region": "default"},
       {"refId": "B", "datasource": {"type": "prometheus", "uid": "p"}, "expr": "up"}
     ]},
-    {"datasource": "Unknown CW", "targets": [{"refId": "A", "namespace": "AWS/EC2", "region": "default"}]}
+    {"datasource": "Unknown CW", "targets": [{"refId": "A", "namespace": "AWS/EC2", "region": "default"}]},
+    {"targets": [{"refId": "A", "namespace": "AWS/EC2", "region": "default"}]}
   ],
   "rows": [{"panels": [{"datasource": "CloudWatch", "targets": [{"refId": "A", "namespace": "AWS/SQS", "region": "default", "hide": true}]}]}]
 }"#;
@@ -326,8 +330,14 @@ mod tests {
             plan.variables.get("region").map(String::as_str),
             Some("eu-west-1")
         );
-        assert_eq!(plan.notes.len(), 1, "{:?}", plan.notes);
-        assert!(plan.notes[0].contains("panels[2].targets[0]"));
+        assert_eq!(plan.notes.len(), 2, "{:?}", plan.notes);
+        assert!(
+            plan.notes[0].contains("panels[2].targets[0]")
+                && plan.notes[0].contains("\"Unknown CW\"")
+        );
+        assert!(plan.notes[1].contains(
+            "panels[3].targets[0] looks like a CloudWatch query on the default data source"
+        ));
 
         // Only those values differ; a second run changes nothing.
         let out = apply(DASHBOARD, plan.edits);
