@@ -35,6 +35,7 @@ pub struct Scalar {
     pub value: Value,
     /// The bytes of the written token, quotes included.
     pub span: Range<usize>,
+    /// How it is written.
     pub style: Style,
 }
 
@@ -156,8 +157,9 @@ fn from_json_ast(text: &str, value: &JsonAst) -> Node {
 struct YamlBuilder {
     /// Open collections; a mapping's pending key waits beside it.
     stack: Vec<(Node, Option<String>)>,
+    /// The document, once its root is closed.
     done: Option<Node>,
-    /// Char offsets of the markers; turned into byte offsets at the end.
+    /// What made the document unreadable (a mapping key that is a collection).
     error: Option<String>,
 }
 
