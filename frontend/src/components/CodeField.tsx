@@ -65,10 +65,12 @@ export default function CodeField({ language, label, value, onChange, onRunQuery
         disposables.current.forEach((d) => d.dispose());
         disposables.current = [];
       }}
-      onChange={onChange}
+      // CodeEditor keeps the onChange it was mounted with: pass one that calls the latest, or an
+      // edit would store the query as it was at mount (losing a region or log groups chosen since).
+      onChange={(text) => latest.current.onChange(text)}
       onBlur={(text) => {
-        onChange(text);
-        onRunQuery();
+        latest.current.onChange(text);
+        latest.current.onRunQuery();
       }}
     />
   );
