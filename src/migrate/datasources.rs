@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::edit::insert;
 use super::plan::{FilePlan, Mapping, CLOUDWATCH};
-use super::tree::{Node, Style};
+use super::tree::{Node, Scalar, Style};
 use crate::config::PLUGIN_ID;
 
 /// Whether a file is data source provisioning: `datasources` entries with a `type`.
@@ -32,17 +32,19 @@ pub fn cloudwatch_entries(tree: &Node) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Teaches `mapping` the CloudWatch data sources a provisioning file names.
+pub fn learn(tree: &Node, mapping: &mut Mapping) {
+    for (name, uid) in cloudwatch_entries(tree) {
+        mapping.learn(&name, &uid);
+    }
+}
+
 /// Why a provisioning file cannot keep its CloudWatch entries beside the new ones.
 pub const KEEP_NEEDS_YAML: &str =
     "--keep-original adds entries to YAML provisioning files only; convert this file to YAML, or migrate it without --keep-original";
 
-/// The edits and changes of a provisioning file.
-pub fn plan(
-    text: &str,
-    tree: &Node,
-    mapping: &Mapping,
-    keep_original: bool,
-) -> Result<FilePlan, String> {
+/// The edits and changes of a provisioning file (`--keep-original` is the mapping's).
+pub fn plan(text: &str, tree: &Node, mapping: &Mapping) -> Result<FilePlan, String> {
     let mut plan = FilePlan::default();
     let entries = tree.get("datasources").map(Node::items).unwrap_or_default();
     for (i, ds) in entries.iter().enumerate() {
@@ -51,7 +53,7 @@ pub fn plan(
         }
         let at = format!("datasources[{i}]");
         let uid = ds.str_at("uid").unwrap_or_default();
-        if !keep_original {
+        if !mapping.keeps_original() {
             if let Some(t) = ds.get("type") {
                 plan.set(t, &format!("{at}.type"), PLUGIN_ID);
             }
@@ -63,10 +65,7 @@ pub fn plan(
         let Some(anchor) = last_scalar(ds) else {
             continue;
         };
-        if anchor.1 != Style::Plain
-            && anchor.1 != Style::SingleQuoted
-            && anchor.1 != Style::DoubleQuoted
-        {
+        if matches!(anchor.style, Style::Json | Style::Block) {
             return Err(KEEP_NEEDS_YAML.to_string());
         }
         let copy = stratus_entry(ds, mapping);
@@ -79,9 +78,10 @@ pub fn plan(
             continue;
         }
         let indent = item_indent(text, ds);
-        let line_end = text[anchor.0..]
+        let end = anchor.span.end;
+        let line_end = text[end..]
             .find('\n')
-            .map(|n| anchor.0 + n)
+            .map(|n| end + n)
             .unwrap_or(text.len());
         plan.edits
             .push(insert(line_end, format!("\n{}", block(&copy, indent))));
@@ -110,23 +110,19 @@ fn stratus_entry(ds: &Node, mapping: &Mapping) -> Value {
     Value::Object(copy)
 }
 
-/// The byte after the last scalar of an entry, and its style.
-fn last_scalar(node: &Node) -> Option<(usize, Style)> {
-    let mut last: Option<(usize, Style)> = None;
-    let mut visit = |s: &super::tree::Scalar| {
-        if last.is_none_or(|(end, _)| s.span.end > end) {
-            last = Some((s.span.end, s.style));
-        }
-    };
-    fn walk(node: &Node, f: &mut dyn FnMut(&super::tree::Scalar)) {
-        match node {
-            Node::Scalar(s) => f(s),
-            Node::Map(entries) => entries.iter().for_each(|(_, v)| walk(v, f)),
-            Node::Seq(items) => items.iter().for_each(|v| walk(v, f)),
-        }
+/// The scalar of an entry written last in the file.
+fn last_scalar(node: &Node) -> Option<&Scalar> {
+    match node {
+        Node::Scalar(s) => Some(s),
+        Node::Map(entries) => entries
+            .iter()
+            .filter_map(|(_, v)| last_scalar(v))
+            .max_by_key(|s| s.span.end),
+        Node::Seq(items) => items
+            .iter()
+            .filter_map(last_scalar)
+            .max_by_key(|s| s.span.end),
     }
-    walk(node, &mut visit);
-    last
 }
 
 /// The column of the `- ` that starts a block sequence item (two before its first key).
@@ -192,7 +188,7 @@ datasources:
             cloudwatch_entries(&tree),
             [("CloudWatch".to_string(), "cw".to_string())]
         );
-        let plan = plan(FILE, &tree, &m, false).unwrap();
+        let plan = plan(FILE, &tree, &m).unwrap();
         let out = apply(FILE, plan.edits);
         assert_eq!(
             out,
@@ -205,10 +201,8 @@ datasources:
     fn the_original_can_stay_beside_the_new_entry() {
         let mut m = Mapping::new(BTreeMap::new(), true);
         let tree = parse_yaml(FILE).unwrap();
-        for (name, uid) in cloudwatch_entries(&tree) {
-            m.learn(&name, &uid);
-        }
-        let plan = plan(FILE, &tree, &m, true).unwrap();
+        learn(&tree, &mut m);
+        let plan = plan(FILE, &tree, &m).unwrap();
         let out = apply(FILE, plan.edits);
         assert!(
             out.starts_with(&FILE[..FILE.find("  - name: Prometheus").unwrap()]),
@@ -225,9 +219,6 @@ datasources:
         assert_eq!(parsed["datasources"][2]["name"], "Prometheus");
         // Idempotent.
         let again = parse_yaml(&out).unwrap();
-        assert!(super::plan(&out, &again, &m, true)
-            .unwrap()
-            .edits
-            .is_empty());
+        assert!(super::plan(&out, &again, &m).unwrap().edits.is_empty());
     }
 }

@@ -124,7 +124,6 @@ pub fn plan_file(
     text: &str,
     tree: &Node,
     mapping: &Mapping,
-    keep_original: bool,
 ) -> Result<(FileKind, FilePlan), String> {
     if let Some((dash, root)) = dashboard::model(tree) {
         return Ok((FileKind::Dashboard, dashboard::plan(dash, root, mapping)));
@@ -135,7 +134,7 @@ pub fn plan_file(
     if datasources::is_provisioning(tree) {
         return Ok((
             FileKind::DataSources,
-            datasources::plan(text, tree, mapping, keep_original)?,
+            datasources::plan(text, tree, mapping)?,
         ));
     }
     Err("is neither a dashboard, an alert rules file nor data source provisioning".into())
@@ -169,9 +168,7 @@ pub fn run(options: &Options) -> Vec<FileReport> {
     for path in &options.datasources {
         if let Ok(text) = std::fs::read_to_string(path) {
             if let Ok(tree) = parse(path, &text) {
-                for (name, uid) in datasources::cloudwatch_entries(&tree) {
-                    mapping.learn(&name, &uid);
-                }
+                datasources::learn(&tree, &mut mapping);
             }
         }
     }
@@ -184,11 +181,7 @@ pub fn run(options: &Options) -> Vec<FileReport> {
                     .map_err(|e| e.to_string())
             });
         if let Ok((_, tree)) = &parsed {
-            if datasources::is_provisioning(tree) {
-                for (name, uid) in datasources::cloudwatch_entries(tree) {
-                    mapping.learn(&name, &uid);
-                }
-            }
+            datasources::learn(tree, &mut mapping);
         }
         read.push((input, parsed));
     }
@@ -198,9 +191,8 @@ pub fn run(options: &Options) -> Vec<FileReport> {
             path: input.path.clone(),
             ..Default::default()
         };
-        let outcome = parsed.and_then(|(text, tree)| {
-            plan_file(&text, &tree, &mapping, options.keep_original).map(|p| (text, p))
-        });
+        let outcome =
+            parsed.and_then(|(text, tree)| plan_file(&text, &tree, &mapping).map(|p| (text, p)));
         match outcome {
             Err(e) => report.error = Some(e),
             Ok((text, (kind, plan))) => {

@@ -44,6 +44,11 @@ impl Mapping {
         }
     }
 
+    /// Whether the CloudWatch data sources stay beside the new ones (`--keep-original`).
+    pub fn keeps_original(&self) -> bool {
+        self.keep_original
+    }
+
     /// Whether `text` is the uid or name of a known CloudWatch data source.
     pub fn knows(&self, text: &str) -> bool {
         self.uids.contains_key(text) || self.names.contains_key(text)
@@ -76,8 +81,7 @@ pub struct Change {
 }
 
 /// What a query found in a file is, which decides the parser that checks it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Found {
     /// A panel target or alert rule query (metrics, logs).
     Query,

@@ -12,7 +12,6 @@ export enum SuggestionKind {
   QueryId = 'reference',
   Field = 'variable',
   Variable = 'constant',
-  Snippet = 'snippet',
 }
 
 /** One completion item. `insert` defaults to the label. */

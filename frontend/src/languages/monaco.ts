@@ -51,7 +51,6 @@ const KINDS = (monaco: Monaco): Record<SuggestionKind, monacoTypes.languages.Com
     [SuggestionKind.QueryId]: k.Reference,
     [SuggestionKind.Field]: k.Variable,
     [SuggestionKind.Variable]: k.Constant,
-    [SuggestionKind.Snippet]: k.Snippet,
   };
 };
 
