@@ -1,6 +1,7 @@
 //! Credentials providers: one per [`Credentials`] choice, each from aws-config and none
-//! falling back to another mode, wrapped so the health check can say where the credentials
-//! came from and when they expire.
+//! falling back to another mode, wrapped so a failure names its source and says why
+//! ([`Explaining`]), and so the health check can say where the credentials came from and when
+//! they expire ([`Observed`]).
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -17,7 +18,9 @@ use tracing::Instrument;
 use crate::config::settings::{Credentials, StaticKeys};
 use crate::observability::meters;
 
-use super::failure::chain;
+use super::explain::{explain, trouble_of, FileState};
+use super::failure::{chain, Explained};
+use super::source::{ContainerSource, ContainerToken, CredentialSource};
 
 /// The product name AWS sees in CloudTrail session names.
 const SESSION_PREFIX: &str = "stratus";
@@ -65,8 +68,12 @@ impl CredentialLog {
 
 /// Names a credentials source from the features the SDK's providers tag credentials with.
 /// A chain tags several (a profile that runs a process, a role assumed from a web identity):
-/// the most specific one names the source.
-fn describe_source(creds: &aws_credential_types::Credentials) -> Option<String> {
+/// the most specific one names the source. Container credentials are named by the configured
+/// source (EKS Pod Identity, ECS task role), which the SDK does not tell apart.
+fn describe_source(
+    creds: &aws_credential_types::Credentials,
+    configured: &CredentialSource,
+) -> Option<String> {
     use AwsCredentialFeature as F;
     let features = creds.get_property::<Vec<AwsCredentialFeature>>()?;
     let by_specificity: [(&[F], &str); 12] = [
@@ -108,10 +115,72 @@ fn describe_source(creds: &aws_credential_types::Credentials) -> Option<String> 
         ),
         (&[F::CredentialsCode], "data source keys"),
     ];
-    by_specificity
+    let found = by_specificity
         .iter()
         .find(|(wanted, _)| wanted.iter().any(|w| features.contains(w)))
-        .map(|(_, name)| name.to_string())
+        .map(|(_, name)| *name)?;
+    Some(match configured {
+        CredentialSource::Container(_) if features.contains(&F::CredentialsHttp) => {
+            configured.name().to_string()
+        }
+        _ => found.to_string(),
+    })
+}
+
+/// Wraps a data source's base provider so a failure names its source, where it looked and
+/// the fix (`aws::explain`), for the sources whose SDK errors do not say.
+#[derive(Debug)]
+pub struct Explaining {
+    inner: SharedCredentialsProvider,
+    source: Arc<CredentialSource>,
+}
+
+impl Explaining {
+    /// Explains the failures of `inner`, whose credentials come from `source`.
+    pub fn wrap(
+        inner: SharedCredentialsProvider,
+        source: Arc<CredentialSource>,
+    ) -> SharedCredentialsProvider {
+        SharedCredentialsProvider::new(Explaining { inner, source })
+    }
+}
+
+impl ProvideCredentials for Explaining {
+    fn provide_credentials<'a>(&'a self) -> provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        provider::future::ProvideCredentials::new(async move {
+            match self.inner.provide_credentials().await {
+                Ok(creds) => Ok(creds),
+                Err(e) => Err(explained(&self.source, e).await),
+            }
+        })
+    }
+}
+
+/// `err` with its explanation, when `source` has one for it.
+async fn explained(source: &CredentialSource, err: CredentialsError) -> CredentialsError {
+    let file = inspect(source).await;
+    match explain(source, &trouble_of(&err), file.as_ref(), SystemTime::now()) {
+        Some(explanation) => CredentialsError::provider_error(Explained::new(explanation, err)),
+        None => err,
+    }
+}
+
+/// The file a source reads (a token file, a token cache) as it is now, for the sources that
+/// read one.
+async fn inspect(source: &CredentialSource) -> Option<FileState> {
+    let (path, token_cache) = match source {
+        CredentialSource::Container(ContainerSource {
+            token: ContainerToken::File(path),
+            ..
+        }) => (path, false),
+        CredentialSource::WebIdentity(w) => (&w.token_file, false),
+        CredentialSource::Sso(s) => (&s.token_cache, true),
+        _ => return None,
+    };
+    Some(FileState::of(tokio::fs::read(path).await, token_cache))
 }
 
 /// Wraps the real provider to bound how long it may take, count resolutions and remember
@@ -120,25 +189,36 @@ fn describe_source(creds: &aws_credential_types::Credentials) -> Option<String> 
 pub struct Observed {
     inner: SharedCredentialsProvider,
     log: Arc<CredentialLog>,
-    auth_mode: &'static str,
-    timeout: Duration,
+    how: Observing,
+}
+
+/// What [`Observed`] needs to know of the credentials it observes.
+#[derive(Debug)]
+pub struct Observing {
+    /// Labels the metrics.
+    pub auth_mode: &'static str,
+    /// A resolution that takes longer fails as timed out.
+    pub timeout: Duration,
+    /// Where the base credentials come from.
+    pub base: Arc<CredentialSource>,
+    /// Whether an Assume Role ARN is assumed on top of them (then a timeout may be STS's).
+    pub assuming: bool,
 }
 
 impl Observed {
-    /// Observes `inner`, writing to `log`; `auth_mode` labels the metrics; a resolution that
-    /// takes longer than `timeout` fails as timed out.
-    pub fn new(
-        inner: SharedCredentialsProvider,
-        log: Arc<CredentialLog>,
-        auth_mode: &'static str,
-        timeout: Duration,
-    ) -> Self {
-        Observed {
-            inner,
-            log,
-            auth_mode,
-            timeout,
+    /// Observes `inner`, writing to `log`.
+    pub fn new(inner: SharedCredentialsProvider, log: Arc<CredentialLog>, how: Observing) -> Self {
+        Observed { inner, log, how }
+    }
+
+    /// The error of a resolution that ran out of time: explained by the base source when
+    /// nothing else was being asked.
+    async fn timed_out(&self) -> CredentialsError {
+        let err = CredentialsError::provider_timed_out(self.how.timeout);
+        if self.how.assuming {
+            return err;
         }
+        explained(&self.how.base, err).await
     }
 }
 
@@ -150,18 +230,19 @@ impl ProvideCredentials for Observed {
         let span = tracing::info_span!(
             "resolve credentials",
             otel.name = "resolve credentials",
-            auth_mode = self.auth_mode
+            auth_mode = self.how.auth_mode
         );
         provider::future::ProvideCredentials::new(async move {
             let resolving = self.inner.provide_credentials().instrument(span);
-            let result = tokio::time::timeout(self.timeout, resolving)
-                .await
-                .unwrap_or_else(|_| Err(CredentialsError::provider_timed_out(self.timeout)));
-            meters::global().credential_resolution(self.auth_mode, result.is_ok());
+            let result = match tokio::time::timeout(self.how.timeout, resolving).await {
+                Ok(result) => result,
+                Err(_) => Err(self.timed_out().await),
+            };
+            meters::global().credential_resolution(self.how.auth_mode, result.is_ok());
             match &result {
                 Ok(creds) => {
                     let info = CredentialInfo {
-                        source: describe_source(creds),
+                        source: describe_source(creds, &self.how.base),
                         expiry: creds.expiry(),
                     };
                     tracing::debug!(source = ?info.source, temporary = info.expiry.is_some(), "resolved AWS credentials");
@@ -233,7 +314,7 @@ mod tests {
         let tagged = |features: Vec<AwsCredentialFeature>| {
             let mut c = aws_credential_types::Credentials::new("AK", "SK", None, None, "test");
             c.set_property(features);
-            describe_source(&c)
+            describe_source(&c, &CredentialSource::EnvironmentKeys)
         };
         assert_eq!(
             tagged(vec![
@@ -248,5 +329,17 @@ mod tests {
             Some("data source keys")
         );
         assert_eq!(tagged(vec![]), None);
+        // The SDK tags every container source alike; the configured one tells them apart.
+        let mut c = aws_credential_types::Credentials::new("AK", "SK", None, None, "test");
+        c.set_property(vec![AwsCredentialFeature::CredentialsHttp]);
+        let pod = CredentialSource::Container(ContainerSource {
+            endpoint: "http://169.254.170.23/v1/credentials".into(),
+            endpoint_var: crate::aws::source::CONTAINER_FULL_URI,
+            token: ContainerToken::File("/t".into()),
+        });
+        assert_eq!(
+            describe_source(&c, &pod).as_deref(),
+            Some("EKS Pod Identity")
+        );
     }
 }

@@ -51,6 +51,50 @@ pub struct AwsFailure {
     pub message: String,
     /// AWS's HTTP status, or why there was no answer.
     pub answer: Result<StatusCode, NoAnswer>,
+    /// The fix, when the failure's cause is known (an explained credentials source).
+    pub fix: Option<String>,
+}
+
+/// A credentials source's failure explained (`aws::explain`): what the user reads and how it
+/// is answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// The source, where it looked, and what happened.
+    pub message: String,
+    /// The fix, in a sentence or two.
+    pub fix: String,
+    /// AWS's error code, when an AWS endpoint sent one.
+    pub code: Option<String>,
+    /// The endpoint's refusal, or why there was no answer.
+    pub answer: Result<StatusCode, NoAnswer>,
+}
+
+/// The error a credentials provider returns once its failure is explained: its `Display` is
+/// the message, its source the SDK's own error (for the debug log).
+#[derive(Debug)]
+pub struct Explained {
+    /// The explanation.
+    pub explanation: Explanation,
+    cause: CredentialsError,
+}
+
+impl Explained {
+    /// Explains `cause`.
+    pub fn new(explanation: Explanation, cause: CredentialsError) -> Explained {
+        Explained { explanation, cause }
+    }
+}
+
+impl std::fmt::Display for Explained {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.explanation.message)
+    }
+}
+
+impl std::error::Error for Explained {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.cause)
+    }
 }
 
 /// Error codes of AWS throttling its callers.
@@ -83,6 +127,7 @@ impl AwsFailure {
             code: code_from_message(&message).map(str::to_string),
             message,
             answer: Err(NoAnswer::Unreachable),
+            fix: None,
         }
     }
 
@@ -144,7 +189,12 @@ impl AwsFailure {
             .as_deref()
             .map(|c| format!(" ({c})"))
             .unwrap_or_default();
-        let advice = self.advice().map(|a| format!(" {a}")).unwrap_or_default();
+        let advice = self
+            .fix
+            .as_deref()
+            .or(self.advice())
+            .map(|a| format!(" {a}"))
+            .unwrap_or_default();
         Failure::downstream(
             self.user_status(),
             scrub(
@@ -232,6 +282,7 @@ where
             code,
             message: with_network_problem(message, Some(answer_of(raw))),
             answer: Ok(status),
+            fix: None,
         };
     }
     let detail = chain(err);
@@ -241,6 +292,7 @@ where
             code: None,
             message: format!("{problem} ({detail})"),
             answer: Err(NoAnswer::Unreachable),
+            fix: None,
         };
     }
     let (answer, message) = match err {
@@ -254,6 +306,7 @@ where
         code: code_from_message(&message).map(str::to_string),
         message,
         answer: Err(answer),
+        fix: None,
     }
 }
 
@@ -272,9 +325,23 @@ pub fn credentials_error<'a>(
     None
 }
 
-/// Describes a credential resolution failure, reaching into the STS call behind an
-/// AssumeRole or web identity provider when that is what failed.
+/// Describes a credential resolution failure: the explanation of the source that failed
+/// when there is one (a base source under an Assume Role ARN included), else the STS call
+/// behind an AssumeRole or web identity provider when that is what failed.
 pub fn from_credentials(err: &CredentialsError) -> AwsFailure {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cur {
+        if let Some(explained) = e.downcast_ref::<Explained>() {
+            let x = &explained.explanation;
+            return AwsFailure {
+                code: x.code.clone(),
+                message: x.message.clone(),
+                answer: x.answer,
+                fix: Some(x.fix.clone()),
+            };
+        }
+        cur = e.source();
+    }
     let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = cur {
         if let Some(sdk) = e.downcast_ref::<SdkError<AssumeRoleError, HttpResponse>>() {
@@ -292,6 +359,7 @@ pub fn from_credentials(err: &CredentialsError) -> AwsFailure {
             code: None,
             message: format!("resolving the credentials did not finish within {}s, the limit (GF_PLUGIN_STRATUS_CREDENTIALS_TIMEOUT)", t.timeout_duration().as_secs_f64()),
             answer: Err(NoAnswer::TimedOut),
+            fix: None,
         };
     }
     AwsFailure::local(chain(err))
@@ -334,6 +402,7 @@ mod tests {
             code: code.map(str::to_string),
             message: "m".into(),
             answer,
+            fix: None,
         }
     }
 

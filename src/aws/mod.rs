@@ -3,8 +3,10 @@
 
 pub mod credentials;
 pub mod endpoints;
+pub mod explain;
 pub mod failure;
 #[cfg(test)]
 pub mod recorded;
 pub mod session;
+pub mod source;
 pub mod user_agent;

@@ -9,12 +9,14 @@ use std::time::Duration;
 
 use aws_config::identity::IdentityCache;
 use aws_config::meta::region::RegionProviderChain;
+use aws_config::profile::ProfileSet;
 use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_runtime::env_config::file::EnvConfigFiles;
 use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -28,9 +30,13 @@ use crate::network::route::{DirectHosts, EnvProxies, ProxyPlan, Route};
 use crate::network::trust::{self, CaSource, TrustError};
 use crate::observability::meters;
 
-use super::credentials::{base_provider, session_name, CredentialLog, Observed};
+use super::credentials::{
+    base_provider, session_name, CredentialLog, Explaining, Observed, Observing,
+};
 use super::endpoints::{self, Endpoints, StsTarget};
+use super::source::{self, CredentialSource};
 use super::user_agent::{self, Tag};
+use aws_types::os_shim_internal::{Env, Fs};
 use aws_types::sdk_ua_metadata::FrameworkMetadata;
 
 /// What went wrong while setting up a data source's AWS access.
@@ -67,6 +73,8 @@ pub struct AwsSession {
     pub endpoints: Endpoints,
     /// Where the last credentials came from and when they expire.
     pub credential_log: Arc<CredentialLog>,
+    /// Where the base credentials come from, as configured.
+    pub credential_source: Arc<CredentialSource>,
     /// Bounds the GetMetricData calls in flight for this data source.
     pub calls: tokio::sync::Semaphore,
     /// Bounds this data source's running Logs Insights queries (`logsConcurrentQueries`).
@@ -231,6 +239,21 @@ fn with_sts_target(
     }
 }
 
+/// The shared config and credentials files as aws-config loads them for a data source that
+/// reads a profile (the one it names, else `AWS_PROFILE` or `default`); `None` for the other
+/// modes, and when the files are absent or do not parse (the provider reports that).
+async fn load_profiles(credentials: &Credentials) -> Option<ProfileSet> {
+    let selected = source::profile_selection(credentials)?;
+    aws_config::profile::load(
+        &Fs::real(),
+        &Env::real(),
+        &EnvConfigFiles::default(),
+        selected.map(Into::into),
+    )
+    .await
+    .ok()
+}
+
 /// Builds the session for a data source configuration; its AWS calls name Grafana's
 /// version when known (it changes only when Grafana restarts, and with it the plugin).
 pub async fn build(
@@ -246,7 +269,8 @@ pub async fn build(
     let bundle_var = std::env::var_os("AWS_CA_BUNDLE")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from);
-    let trusted = trust::gather(settings, bundle_var).await?;
+    let profiles = load_profiles(&settings.credentials).await;
+    let trusted = trust::gather(settings, bundle_var, profiles.as_ref())?;
     let http = client::http_client(
         &plan,
         DirectHosts::from_lookup(|n| std::env::var(n).ok()),
@@ -259,7 +283,15 @@ pub async fn build(
     let provider_config = ProviderConfig::default()
         .with_region(Some(sdk_region(&region)))
         .with_http_client(http.clone());
-    let base = base_provider(&settings.credentials, &provider_config).await;
+    let credential_source = Arc::new(source::resolve(
+        &settings.credentials,
+        &|name| std::env::var(name).ok(),
+        profiles.as_ref(),
+    ));
+    let base = Explaining::wrap(
+        base_provider(&settings.credentials, &provider_config).await,
+        credential_source.clone(),
+    );
     let provider = match &settings.assume_role {
         None => base,
         Some(role) => {
@@ -285,8 +317,12 @@ pub async fn build(
     let observed = Observed::new(
         provider,
         credential_log.clone(),
-        settings.auth_type().key(),
-        policy.credentials_timeout,
+        Observing {
+            auth_mode: settings.auth_type().key(),
+            timeout: policy.credentials_timeout,
+            base: credential_source.clone(),
+            assuming: settings.assume_role.is_some(),
+        },
     );
     // One lazy identity cache shared by every client of this data source: it refreshes before
     // expiry and makes concurrent first requests wait on one load. Its own bound on a load
@@ -311,6 +347,7 @@ pub async fn build(
         default_region: region,
         endpoints,
         credential_log,
+        credential_source,
         calls: tokio::sync::Semaphore::new(policy.max_concurrent_calls),
         logs_queries: tokio::sync::Semaphore::new(settings.logs.max_queries),
         network,

@@ -114,6 +114,9 @@ fn print_check(r: &Value) {
 
 fn print_failure(d: &Value) {
     println!("  failed step:  {}", d["step"].as_str().unwrap_or_default());
+    if let Some(source) = d["credentialsSource"].as_str() {
+        println!("  credentials:  from {source}");
+    }
     if let Some(code) = d["code"].as_str() {
         println!(
             "  AWS error:    {code}{}",

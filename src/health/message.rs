@@ -194,6 +194,9 @@ pub fn hint(
     problem: &Problem,
     files: &FileFacts,
 ) -> Option<String> {
+    if let Some(fix) = &problem.fix {
+        return Some(fix.clone());
+    }
     let assuming = settings.and_then(|s| s.assume_role.as_ref());
     let code = problem.code.as_deref().unwrap_or("");
     let text = match (step, code) {
@@ -232,8 +235,9 @@ pub fn hint(
                 )
             }
             Credentials::Ec2IamRole => "The EC2 instance metadata service (IMDSv2) did not answer. Workspace IAM Role only works on EC2 with an instance profile; in a container, raise the instance's metadata hop limit to 2.".to_string(),
-            Credentials::Default => "The AWS SDK default chain found no credentials. Provide them through AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE with a shared credentials file, a web identity token (IRSA), container credentials, or an EC2 instance profile, in the environment of the Grafana server.".to_string(),
-            _ => return None,
+            // The default chain's sources explain their own failures (`aws::explain`), the
+            // case of no source at all included; the SDK's words stand for the rest.
+            Credentials::Default | Credentials::Keys(_) => return None,
         },
         _ => return None,
     };
@@ -251,6 +255,8 @@ pub struct Problem {
     pub http_status: Option<u16>,
     /// Whether the step ran out of time.
     pub timed_out: bool,
+    /// The fix, when the cause is known (an explained credentials source).
+    pub fix: Option<String>,
 }
 
 impl Problem {
@@ -261,6 +267,7 @@ impl Problem {
             message,
             http_status: None,
             timed_out: false,
+            fix: None,
         }
     }
 }
@@ -272,6 +279,7 @@ impl From<&AwsFailure> for Problem {
             message: f.message.clone(),
             http_status: f.http_status().map(|s| s.as_u16()),
             timed_out: f.answer == Err(NoAnswer::TimedOut),
+            fix: f.fix.clone(),
         }
     }
 }
@@ -355,6 +363,7 @@ mod tests {
             message: message.to_string(),
             http_status: Some(403),
             timed_out: false,
+            fix: None,
         }
     }
 
@@ -413,7 +422,7 @@ mod tests {
     }
 
     #[test]
-    fn imds_and_default_hints() {
+    fn imds_hint_and_explained_sources() {
         let s = settings(r#"{"authType":"ec2_iam_role"}"#);
         let o = failure(
             Step::Credentials,
@@ -426,17 +435,39 @@ mod tests {
             "{}",
             o.message
         );
+        // The default chain claims nothing of its own: the source that failed explains
+        // itself, and its fix is the hint.
         let s = settings(r#"{"authType":"default"}"#);
         let o = failure(
             Step::Credentials,
             Some(&s),
-            &aws(None, "none"),
+            &aws(None, "credential_process exited with 1"),
             &FileFacts { files: vec![] },
         );
+        assert_eq!(
+            o.message,
+            "resolving credentials failed: credential_process exited with 1"
+        );
+        let mut explained = aws(
+            None,
+            "IAM Identity Center (SSO) profile [dev] is not signed in.",
+        );
+        explained.fix = Some("Sign in again: aws sso login --sso-session corp.".into());
+        let o = failure(
+            Step::Credentials,
+            Some(&s),
+            &explained,
+            &FileFacts::default(),
+        );
         assert!(
-            o.message.contains("default chain found no credentials"),
+            o.message
+                .ends_with("not signed in. Hint: Sign in again: aws sso login --sso-session corp."),
             "{}",
             o.message
+        );
+        assert_eq!(
+            o.details["hint"],
+            "Sign in again: aws sso login --sso-session corp."
         );
     }
 

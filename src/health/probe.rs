@@ -63,10 +63,11 @@ pub async fn check(session: &AwsSession) -> Outcome {
             account: out.account().unwrap_or_default().to_string(),
         },
         Err((step, fail)) => {
-            return with_network(
-                failure(step, settings, &Problem::from(&fail), &shared_files()),
-                session,
-            )
+            let mut outcome = failure(step, settings, &Problem::from(&fail), &shared_files());
+            if step == Step::Credentials {
+                outcome.details["credentialsSource"] = session.credential_source.name().into();
+            }
+            return with_network(outcome, session);
         }
     };
     // One cheap page, the same probe Grafana's own CloudWatch health check makes.

@@ -5,12 +5,11 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use aws_runtime::env_config::file::EnvConfigFiles;
-use aws_types::os_shim_internal::{Env, Fs};
+use aws_config::profile::ProfileSet;
 use thiserror::Error;
 
 use crate::config::network::{PemBundle, PemProblem};
-use crate::config::settings::{Credentials, Settings};
+use crate::config::settings::Settings;
 
 /// Where a trusted CA bundle came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,29 +84,11 @@ fn read_bundle(source: CaSource, path: &Path) -> Result<TrustedCa, TrustError> {
     Ok(TrustedCa { source, bundle })
 }
 
-/// The profile whose `ca_bundle` applies: the data source's for the credentials-file mode,
-/// the environment's (AWS_PROFILE, else default) for the SDK default mode; none otherwise.
-fn profile_of(settings: &Settings) -> Option<Option<String>> {
-    match &settings.credentials {
-        Credentials::Profile(name) => Some(Some(name.clone())),
-        Credentials::Default => Some(None),
-        Credentials::Keys(_) | Credentials::Ec2IamRole => None,
-    }
-}
-
-/// `ca_bundle` of the profile, read with aws-config's own profile loader. Unreadable profile
-/// files are the credentials provider's to report, so they mean "no bundle" here.
-async fn profile_ca_bundle(selected: Option<String>) -> Option<(CaSource, PathBuf)> {
-    let set = aws_config::profile::load(
-        &Fs::real(),
-        &Env::real(),
-        &EnvConfigFiles::default(),
-        selected.map(Into::into),
-    )
-    .await
-    .ok()?;
-    let name = set.selected_profile().to_string();
-    let path = set.get_profile(&name)?.get("ca_bundle")?.trim();
+/// `ca_bundle` of the profile a data source reads (`profiles`, loaded by aws-config's own
+/// profile loader for the modes that read one).
+fn profile_ca_bundle(profiles: &ProfileSet) -> Option<(CaSource, PathBuf)> {
+    let name = profiles.selected_profile().to_string();
+    let path = profiles.get_profile(&name)?.get("ca_bundle")?.trim();
     let path = home_relative(path, std::env::var_os("HOME").map(PathBuf::from));
     (!path.as_os_str().is_empty()).then(|| {
         (
@@ -130,16 +111,15 @@ fn home_relative(path: &str, home: Option<PathBuf>) -> PathBuf {
 
 /// Every extra CA a data source trusts. `AWS_CA_BUNDLE` wins over a profile's `ca_bundle`, as
 /// in the AWS CLI and the Go SDK Grafana uses; the data source's own bundle comes on top.
-pub async fn gather(
+/// `profiles` are the shared files of a data source that reads a profile.
+pub fn gather(
     settings: &Settings,
     aws_ca_bundle: Option<PathBuf>,
+    profiles: Option<&ProfileSet>,
 ) -> Result<Vec<TrustedCa>, TrustError> {
     let shared = match aws_ca_bundle {
         Some(path) => Some((CaSource::Environment(path.clone()), path)),
-        None => match profile_of(settings) {
-            Some(selected) => profile_ca_bundle(selected).await,
-            None => None,
-        },
+        None => profiles.and_then(profile_ca_bundle),
     };
     let mut trusted = Vec::new();
     if let Some((source, path)) = shared {
@@ -175,8 +155,8 @@ mod tests {
         assert_eq!(home_relative("~/x.pem", None), PathBuf::from("~/x.pem"));
     }
 
-    #[tokio::test]
-    async fn bundle_files_are_checked_and_named() {
+    #[test]
+    fn bundle_files_are_checked_and_named() {
         let dir = std::env::temp_dir().join(format!("stratus-trust-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let good = dir.join("good.pem");
@@ -188,13 +168,12 @@ mod tests {
             &[("accessKey", "AK"), ("secretKey", "SK")],
         );
 
-        let found = gather(&keys, Some(good.clone())).await.unwrap();
+        let found = gather(&keys, Some(good.clone()), None).unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].source, CaSource::Environment(good.clone()));
         assert_eq!(found[0].bundle.certificates(), 1);
 
-        let err = gather(&keys, Some(bad.clone()))
-            .await
+        let err = gather(&keys, Some(bad.clone()), None)
             .unwrap_err()
             .to_string();
         assert!(
@@ -207,8 +186,7 @@ mod tests {
         );
 
         let missing = dir.join("missing.pem");
-        let err = gather(&keys, Some(missing.clone()))
-            .await
+        let err = gather(&keys, Some(missing.clone()), None)
             .unwrap_err()
             .to_string();
         assert!(
@@ -225,7 +203,7 @@ mod tests {
                 ("caBundle", TEST_CA),
             ],
         );
-        let found = gather(&both, Some(good)).await.unwrap();
+        let found = gather(&both, Some(good), None).unwrap();
         assert_eq!(found[1].source, CaSource::DataSource);
         std::fs::remove_dir_all(&dir).unwrap();
     }

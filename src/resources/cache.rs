@@ -189,6 +189,7 @@ mod tests {
             code: Some("Throttling".into()),
             message: "Rate exceeded".into(),
             answer: Ok(http::StatusCode::BAD_REQUEST),
+            fix: None,
         };
         let err = cache
             .get_or_fetch("ds", &key("k"), counted(&calls, Err(failure)))
