@@ -3,9 +3,10 @@
     seeder.py seed ENDPOINT < spec.json
         Creates the IAM users (allowed to read CloudWatch, CloudWatch Logs unless "logs" is
         false, and, unless "lookups" is false, what template variables look up), roles
-        (optionally with an sts:ExternalId trust condition), metric points, EC2 instances (with
-        tags), metric alarms and log groups with events a spec names, arms moto's SigV4
-        checks, prints what it made as JSON.
+        (trusting a seeded user or, with "trusted_arn", any principal; optionally with an
+        sts:ExternalId trust condition; allowed sts:AssumeRole with "may_assume"), metric
+        points, EC2 instances (with tags), metric alarms and log groups with events a spec
+        names, arms moto's SigV4 checks, prints what it made as JSON.
 
     seeder.py demo ENDPOINT OUT_DIR [--once]
         Creates the demo identities, writes OUT_DIR/demo.env (the variables the provisioning
@@ -100,7 +101,8 @@ def seed(endpoint, spec, arm_auth=True):
             "secret_access_key": key["SecretAccessKey"],
         }
     for role in spec.get("roles", []):
-        principal = out["users"][role["trusted_user"]]["arn"]
+        # A role trusts a seeded user, or any principal ARN (a role session, for a chain).
+        principal = role.get("trusted_arn") or out["users"][role["trusted_user"]]["arn"]
         statement = {"Effect": "Allow", "Principal": {"AWS": principal}, "Action": "sts:AssumeRole"}
         if role.get("external_id"):
             statement["Condition"] = {"StringEquals": {"sts:ExternalId": role["external_id"]}}
@@ -115,6 +117,8 @@ def seed(endpoint, spec, arm_auth=True):
             )
         arn = iam.create_role(RoleName=role["name"], AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
         allowed = CLOUDWATCH_READ + (LOGS_READ if role.get("logs", True) else [])
+        if role.get("may_assume"):
+            allowed = allowed + [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]
         iam.put_role_policy(
             RoleName=role["name"],
             PolicyName="cw",

@@ -4,6 +4,7 @@
 
 pub mod dashboard;
 pub mod network;
+pub mod sources;
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -98,7 +99,7 @@ impl Drop for Guard {
 }
 
 /// A helper script that prints its port on the first stdout line.
-fn start_script(args: &[&str]) -> (Guard, u16) {
+pub fn start_script(args: &[&str]) -> (Guard, u16) {
     let mut child = Command::new(python())
         .args(args)
         .stdout(Stdio::piped())
