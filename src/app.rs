@@ -30,6 +30,9 @@ pub struct RequestContext {
     pub grafana_config: HashMap<String, String>,
     /// The user agent of the Grafana server that sent the request, when it says.
     pub user_agent: String,
+    /// The request comes from an alert rule or a server-side expression (Grafana's
+    /// `FromAlert` and `X-Grafana-From-Expr` headers), not from a panel.
+    pub server_side: bool,
 }
 
 impl std::fmt::Debug for RequestContext {
@@ -41,6 +44,7 @@ impl std::fmt::Debug for RequestContext {
             .field("data_source", &self.data_source)
             .field("grafana_config_keys", &keys)
             .field("user_agent", &self.user_agent)
+            .field("server_side", &self.server_side)
             .finish()
     }
 }
@@ -241,10 +245,23 @@ impl Plugin {
             }
         }
         let (metric_answers, variable_answers, annotation_answers, logs_answers) = futures::join!(
-            metrics::run(&session, metric_queries, clock::now_ms(), deadline),
+            metrics::run(
+                &self.lookups,
+                &session,
+                &policy,
+                metric_queries,
+                clock::now_ms(),
+                deadline
+            ),
             variables::run(&self.lookups, &session, &policy, variable_queries),
             annotations::run(&session, annotation_queries),
-            logs::run(&session, logs_queries, deadline),
+            logs::run(
+                &self.lookups,
+                &session,
+                logs_queries,
+                ctx.server_side,
+                deadline
+            ),
         );
         answers.extend(metric_answers);
         answers.extend(variable_answers);
@@ -286,6 +303,7 @@ mod tests {
             }),
             grafana_config: HashMap::from([("GF_SOME_SECRET".into(), "CANARY-2".into())]),
             user_agent: "Grafana/12.3.0".into(),
+            server_side: false,
         };
         let shown = format!("{ctx:?}");
         assert!(!shown.contains("CANARY"), "{shown}");

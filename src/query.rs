@@ -50,11 +50,32 @@ pub const VARIABLE_QUERY_TYPES: [&str; 11] = [
     "accounts",
 ];
 
+/// The `queryType`s of panels' and alert rules' queries, never a variable's.
+const PANEL_QUERY_TYPES: [&str; 3] = ["timeSeriesQuery", "annotationQuery", "logAction"];
+
+/// Keys only a metrics query model has: a model with a `queryType` Stratus does not know is
+/// a variable query (answered with an error naming the type) unless it has one of these.
+const METRICS_ONLY_KEYS: [&str; 8] = [
+    "metricQueryType",
+    "metricEditorMode",
+    "statistic",
+    "statistics",
+    "expression",
+    "sqlExpression",
+    "dimensions",
+    "period",
+];
+
 /// Whether a query model is a variable query: a VariableQuery object (`queryType` one of
-/// Grafana's names) or a legacy variable string carried in `query`.
+/// Grafana's names, or another one on a model without metrics fields) or a legacy variable
+/// string carried in `query`.
 fn is_variable_query(obj: &Map<String, Value>) -> bool {
     match obj.get("queryType") {
-        Some(Value::String(t)) => VARIABLE_QUERY_TYPES.contains(&t.as_str()),
+        Some(Value::String(t)) if VARIABLE_QUERY_TYPES.contains(&t.as_str()) => true,
+        Some(Value::String(t)) if PANEL_QUERY_TYPES.contains(&t.as_str()) => false,
+        Some(Value::String(t)) if !t.is_empty() => {
+            !METRICS_ONLY_KEYS.iter().any(|k| obj.contains_key(*k))
+        }
         _ => matches!(obj.get("query"), Some(Value::String(_))) && !obj.contains_key("namespace"),
     }
 }
@@ -138,6 +159,13 @@ pub fn classify(json: &[u8]) -> Result<(QueryType, Map<String, Value>), QueryErr
             format!("must be an object, got {}", json_type(&value)),
         ));
     };
+    // Grafana's log actions and annotation queries are what their type says, whatever their
+    // mode.
+    match obj.get("type").and_then(Value::as_str) {
+        Some("logAction") => return Ok((QueryType::Logs, obj)),
+        Some("annotationQuery") => return Ok((QueryType::Annotations, obj)),
+        _ => {}
+    }
     match field::opt_str(&obj, "queryMode")?.as_deref() {
         None | Some("Metrics") if is_variable_query(&obj) => Ok((QueryType::Variable, obj)),
         None | Some("Metrics") => Ok((QueryType::Metrics, obj)),
@@ -242,6 +270,20 @@ mod tests {
                 .unwrap()
                 .0,
             QueryType::Logs
+        );
+        // Mirrors log_actions_test.go TestQuery_StartQuery and annotation_query_test.go:
+        // a log action or an annotation query without a mode.
+        assert_eq!(
+            classify(br#"{"type":"logAction","subtype":"StartQuery","queryString":"x"}"#)
+                .unwrap()
+                .0,
+            QueryType::Logs
+        );
+        assert_eq!(
+            classify(br#"{"type":"annotationQuery","namespace":"custom"}"#)
+                .unwrap()
+                .0,
+            QueryType::Annotations
         );
         assert_eq!(
             classify(br#"{"queryMode":"Metrics","refId":"A"}"#)

@@ -101,13 +101,15 @@ async fn a_monitoring_account_lists_its_linked_accounts_and_their_metrics() {
             {"value": {"id": SEARCH, "arn": format!("arn:aws:oam:us-east-1:{SEARCH}:link/search-prod-0001"), "label": "search-prod", "isMonitoringAccount": false}},
         ])
     );
-    // The variable shows labels and uses ids; the accounts were cached by the resource call.
+    // The variable shows labels and uses ids, after Grafana's All (every account); the
+    // accounts were cached by the resource call.
     let calls = r.apis.counts();
     assert_eq!(
         r.variable("alice", json!({"queryType": "accounts", "region": ""}))
             .await
             .unwrap(),
         vec![
+            ("All".to_string(), "all".to_string()),
             ("monitoring".to_string(), MONITORING.to_string()),
             ("payments-prod".into(), PAYMENTS.into()),
             ("search-prod".into(), SEARCH.into()),

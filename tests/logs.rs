@@ -134,6 +134,25 @@ fn rows(t: &Table) -> Vec<Vec<(String, String)>> {
         .collect()
 }
 
+/// The query string StartQuery gets for a CWLI query, behind Grafana's context fields.
+fn sent(query: &str) -> String {
+    format!("fields @timestamp,ltrim(@log) as __log__grafana_internal__,ltrim(@logStream) as __logstream__grafana_internal__|{query}")
+}
+
+/// boto3's rows as a panel shows them: without `@ptr`, earliest first.
+fn as_panel_shows(mut rows: Vec<Vec<(String, String)>>) -> Vec<Vec<(String, String)>> {
+    for r in &mut rows {
+        r.retain(|(f, _)| f != "@ptr");
+    }
+    let time = |r: &Vec<(String, String)>| {
+        r.iter()
+            .find(|(f, _)| f == "@timestamp")
+            .map(|(_, v)| v.parse::<i64>().unwrap())
+    };
+    rows.sort_by_key(time);
+    rows
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn logs_rows_are_what_an_independent_client_finds() {
     let r = rig();
@@ -143,11 +162,11 @@ async fn logs_rows_are_what_an_independent_client_finds() {
             r.ctx("alice", json!({})),
             vec![
                 // Grafana's current form (names only, as the editor stores groups without ARNs)
-                // and the older logGroupNames.
-                ("A", json!({"queryMode": "Logs", "expression": query, "logGroups": [{"name": "/app/web"}, {"name": "/app/jobs"}], "region": "default"})),
-                ("B", json!({"queryMode": "Logs", "expression": query, "logGroupNames": ["/app/web"], "id": "", "statsGroups": []})),
+                // and the older logGroupNames, as Stratus's editor sends them (a panel's).
+                ("A", json!({"queryMode": "Logs", "type": "logAction", "expression": query, "logGroups": [{"name": "/app/web"}, {"name": "/app/jobs"}], "region": "default", "limit": 4})),
+                ("B", json!({"queryMode": "Logs", "type": "logAction", "expression": query, "logGroupNames": ["/app/web"], "id": "", "statsGroups": []})),
                 // Nothing in the range: an empty logs frame, not an error.
-                ("C", json!({"queryMode": "Logs", "expression": query, "logGroupNames": ["/app/old"]})),
+                ("C", json!({"queryMode": "Logs", "type": "logAction", "expression": query, "logGroupNames": ["/app/old"]})),
             ],
             3600,
         )
@@ -155,47 +174,63 @@ async fn logs_rows_are_what_an_independent_client_finds() {
     let a = answers["A"].as_ref().unwrap();
     assert_eq!(a.len(), 1, "one logs frame");
     let frame = &a[0];
+    assert_eq!(frame.name, "A");
     assert_eq!(frame.meta["preferredVisualisationType"], "logs");
-    assert_eq!(frame.meta["executedQueryString"], query);
+    assert_eq!(frame.meta["executedQueryString"], sent(query));
+    assert_eq!(frame.meta["custom"]["Status"], "Complete");
     assert_eq!(frame.field("@timestamp").kind, "time");
-    assert_eq!(frame.field("@ptr").config["custom"]["hidden"], true);
-    assert!(frame.field("@message").config["links"][0]["url"]
+    assert_eq!(frame.field("@timestamp").config["displayName"], "Time");
+    assert!(
+        frame.fields.iter().all(|f| f.name != "@ptr"),
+        "@ptr is dropped, as Grafana drops it"
+    );
+    let link = &frame.field("@message").config["links"][0];
+    assert_eq!(link["title"], "View in CloudWatch console");
+    assert!(link["url"]
         .as_str()
         .unwrap()
-        .contains("logs-insights"));
+        .contains("#logs-insights:queryDetail=~(end~'"));
     let messages: Vec<&str> = frame
         .field("@message")
         .values
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    // The hour's events of both groups, newest first; not /app/old's.
+    // The hour's events of both groups, earliest first; not /app/old's.
     assert_eq!(
         messages,
         [
-            "job 2 done",
-            "POST /c 201 7ms",
-            "job 1 done",
+            "GET /a 200 12ms",
             "GET /b 500 80ms",
-            "GET /a 200 12ms"
+            "job 1 done",
+            "POST /c 201 7ms",
+            "job 2 done"
         ]
     );
+    // StartQuery got the names, the stored limit and Grafana's context fields.
+    let started = r.apis.started_queries();
+    let a_started = started
+        .iter()
+        .find(|p| p.get("limit").is_some())
+        .expect("A's StartQuery");
+    assert_eq!(a_started["limit"], 4);
+    assert_eq!(a_started["logGroupNames"], json!(["/app/web", "/app/jobs"]));
+    assert_eq!(a_started["queryString"], sent(query));
     // The same question through boto3: the same rows (times as moto writes them, in ms).
     let user = &r.seeded["users"]["alice"];
     let want = boto3_rows(
         &r.apis.endpoint,
         user,
         &["/app/web", "/app/jobs"],
-        query,
+        &sent(query),
         3600,
     );
-    assert_eq!(rows(frame), want);
+    assert_eq!(rows(frame), as_panel_shows(want));
     let nothing = &answers["C"].as_ref().unwrap()[0];
     assert!(nothing.fields.is_empty());
-    assert_eq!(nothing.meta["preferredVisualisationType"], "logs");
     let b = &answers["B"].as_ref().unwrap()[0];
-    let want_b = boto3_rows(&r.apis.endpoint, user, &["/app/web"], query, 3600);
-    assert_eq!(rows(b), want_b);
+    let want_b = boto3_rows(&r.apis.endpoint, user, &["/app/web"], &sent(query), 3600);
+    assert_eq!(rows(b), as_panel_shows(want_b.clone()));
     assert_eq!(want_b.len(), 3);
     // The event times are the ones seeded.
     let seeded_ms: Vec<i64> = r.seeded["log_groups"][0]["timestamps"]
@@ -214,9 +249,8 @@ async fn logs_rows_are_what_an_independent_client_finds() {
     assert_eq!(got_ms, seeded_ms);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn stats_by_a_field_are_one_labelled_series_per_group() {
-    let r = rig();
+/// A stats query's scripted answer: counts by 5-minute bin and service.
+fn script_stats(r: &Rig) {
     let t = |m: i64| format!("2026-11-30 10:{m:02}:00.000");
     let result = |m: i64, service: &str, n: &str| {
         json!([["bin(5m)", t(m)], ["service", service], ["count(*)", n]])
@@ -226,6 +260,110 @@ async fn stats_by_a_field_are_one_labelled_series_per_group() {
         "statuses": ["Running", "Complete"],
         "results": [result(5, "web", "4"), result(0, "web", "2"), result(0, "jobs", "7")]
     }]}));
+}
+
+/// A stats series as an alert rule sees it: frame name, `service` label, display name, times
+/// and values.
+type Series = (String, String, Value, Vec<Value>, Vec<Value>);
+
+fn at_minute(m: i64) -> Value {
+    json!(aws_smithy_types::DateTime::from_str(
+        &format!("2026-11-30T10:{m:02}:00Z"),
+        aws_smithy_types::date_time::Format::DateTime
+    )
+    .unwrap()
+    .to_millis()
+    .unwrap())
+}
+
+// Mirrors grafana/grafana-cloudwatch-datasource pkg/cloudwatch/log_query_test.go
+// TestGroupingResultsWithFromSyncQueryTrue, through the gRPC service: an alert rule's stats
+// query (Grafana's FromAlert header) gets one series per group, the group as labels.
+#[tokio::test(flavor = "multi_thread")]
+async fn stats_for_an_alert_rule_are_one_labelled_series_per_group() {
+    let r = rig();
+    script_stats(&r);
+    let arn = r.seeded["log_groups"][0]["arn"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let now = now_ms();
+    let query = "filter @message like /GET|POST/ | stats count(*) by bin(5m), service";
+    let q = data_query(
+        "A",
+        json!({"queryMode": "Logs", "expression": query, "statsGroups": ["bin(5m)", "service"],
+               "logGroups": [{"arn": format!("{arn}:*"), "name": "/app/web"}]}),
+        now - 3_600_000,
+        now,
+    );
+    let resp = r
+        .plugin
+        .query_with_headers(r.ctx("alice", json!({})), vec![q], &[("FromAlert", "true")])
+        .await;
+    let frames: Vec<Table> = resp.responses["A"]
+        .frames
+        .iter()
+        .map(|f| decode_table(f))
+        .collect();
+    let series: Vec<Series> = frames
+        .iter()
+        .map(|f| {
+            let count = f.field("count(*)");
+            (
+                f.name.clone(),
+                count.labels["service"].clone(),
+                count.config["displayNameFromDS"].clone(),
+                f.field("bin(5m)").values.clone(),
+                count.values.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        series,
+        vec![
+            (
+                "web".into(),
+                "web".into(),
+                json!("web"),
+                vec![at_minute(0), at_minute(5)],
+                vec![json!(2.0), json!(4.0)]
+            ),
+            (
+                "jobs".into(),
+                "jobs".into(),
+                json!("jobs"),
+                vec![at_minute(0)],
+                vec![json!(7.0)]
+            ),
+        ]
+    );
+    assert!(
+        frames
+            .iter()
+            .all(|f| f.fields.len() == 2 && f.fields[0].kind == "time"),
+        "the group field leaves the frame; the bin comes first"
+    );
+    // Not a monitoring account: the group went to StartQuery by name, as Grafana sends it.
+    let started = r.apis.started_queries();
+    assert_eq!(started[0]["logGroupNames"], json!(["/app/web"]));
+    assert!(started[0].get("logGroupIdentifiers").is_none());
+    assert_eq!(started[0]["queryLanguage"], "CWLI");
+    assert_eq!(started[0]["queryString"], sent(query));
+}
+
+// Mirrors log_query_test.go TestGroupingResults (the panel's grouping) and
+// log_actions_test.go "attaches logGroupIdentifiers ... and strips out trailing *": in a
+// monitoring account, ARNs go to StartQuery; a panel's frames keep the group's field.
+#[tokio::test(flavor = "multi_thread")]
+async fn stats_for_a_panel_in_a_monitoring_account() {
+    let r = rig();
+    script_stats(&r);
+    let alice = &r.seeded["users"]["alice"];
+    r.apis.oam(&json!({
+        "keys": {alice["access_key_id"].as_str().unwrap(): alice["secret_access_key"]},
+        "sinks": [{"Arn": "arn:aws:oam:us-east-1:123456789012:sink/s1", "Id": "s1", "Name": "monitoring"}],
+        "links": [],
+    }));
     let arn = r.seeded["log_groups"][0]["arn"]
         .as_str()
         .unwrap()
@@ -235,49 +373,34 @@ async fn stats_by_a_field_are_one_labelled_series_per_group() {
             r.ctx("alice", json!({})),
             vec![(
                 "A",
-                json!({"queryMode": "Logs", "expression": "filter @message like /GET|POST/ | stats count(*) by bin(5m), service",
-                       "logGroups": [{"arn": format!("{arn}:*"), "name": "/app/web"}]}),
+                json!({"queryMode": "Logs", "type": "logAction", "expression": "stats count(*) by bin(5m), service",
+                       "statsGroups": ["bin(5m)", "service"],
+                       "logGroups": [{"arn": format!("{arn}:*"), "name": "/app/web"}, {"arn": "*"}]}),
             )],
             3600,
         )
         .await;
     let frames = answers["A"].as_ref().unwrap();
-    let by_service: Vec<(&str, Vec<Value>, Vec<Value>)> = frames
-        .iter()
-        .map(|f| {
-            let count = f.field("count(*)");
-            (
-                count.labels["service"].as_str(),
-                f.field("bin(5m)").values.clone(),
-                count.values.clone(),
-            )
-        })
-        .collect();
-    let ms = |m: i64| {
-        json!(aws_smithy_types::DateTime::from_str(
-            &format!("2026-11-30T10:{m:02}:00Z"),
-            aws_smithy_types::date_time::Format::DateTime
-        )
-        .unwrap()
-        .to_millis()
-        .unwrap())
-    };
     assert_eq!(
-        by_service,
-        vec![
-            ("jobs", vec![ms(0)], vec![json!(7.0)]),
-            ("web", vec![ms(0), ms(5)], vec![json!(2.0), json!(4.0)]),
-        ]
+        frames.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        ["web", "jobs"]
     );
-    assert_eq!(frames[0].fields[0].kind, "time", "the bin comes first");
-    // The ARN went to StartQuery as logGroupIdentifiers, without the trailing `*`.
+    let web = &frames[0];
+    assert_eq!(
+        web.fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect::<Vec<_>>(),
+        ["bin(5m)", "service", "count(*)"]
+    );
+    assert!(web.fields.iter().all(|f| f.labels.is_empty()));
+    assert_eq!(web.field("count(*)").values, vec![json!(2.0), json!(4.0)]);
     let started = r.apis.started_queries();
     assert_eq!(
         started[0]["logGroupIdentifiers"],
         json!([format!("{arn}:")])
     );
     assert!(started[0].get("logGroupNames").is_none());
-    assert_eq!(started[0]["queryLanguage"], "CWLI");
 }
 
 #[tokio::test(flavor = "multi_thread")]

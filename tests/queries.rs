@@ -158,9 +158,9 @@ async fn search_math_and_insights_requests_are_shaped_like_grafanas() {
         .query(
             ctx,
             vec![
-                data_query("A", json!({ "namespace": "Stratus/Demo", "metricName": "Latency", "dimensions": { "Service": ["api", "web"] }, "statistic": "p99", "matchExact": true, "id": "m1", "hide": true }), from, to),
-                data_query("B", json!({ "metricEditorMode": 1, "expression": "m1 * 2", "id": "e1", "label": "doubled" }), from, to),
-                data_query("C", json!({ "metricQueryType": 1, "sqlExpression": "SELECT AVG(Latency) FROM \"Stratus/Demo\"" }), from, to),
+                data_query("A", json!({ "type": "timeSeriesQuery", "namespace": "Stratus/Demo", "metricName": "Latency", "dimensions": { "Service": ["api", "web"] }, "statistic": "p99", "matchExact": true, "id": "m1", "hide": true }), from, to),
+                data_query("B", json!({ "type": "timeSeriesQuery", "metricEditorMode": 1, "expression": "m1 * 2", "id": "e1", "label": "doubled" }), from, to),
+                data_query("C", json!({ "type": "timeSeriesQuery", "metricQueryType": 1, "sqlExpression": "SELECT AVG(Latency) FROM \"Stratus/Demo\"" }), from, to),
             ],
         )
         .await;

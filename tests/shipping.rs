@@ -231,12 +231,10 @@ async fn demo_stack_data_sources_are_healthy_and_the_dashboard_has_data() {
         let queries = targets
             .iter()
             .map(|t| {
-                data_query(
-                    t["refId"].as_str().unwrap(),
-                    t.clone(),
-                    now - 3_600_000,
-                    now,
-                )
+                // As Stratus's query runner sends a panel's target.
+                let mut sent = t.clone();
+                sent["type"] = json!(common::dashboard::sent_type(t));
+                data_query(t["refId"].as_str().unwrap(), sent, now - 3_600_000, now)
             })
             .collect();
         let resp = plugin.query(ctx.clone(), queries).await;

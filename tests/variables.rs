@@ -192,11 +192,12 @@ async fn every_form_answers_what_an_independent_client_finds() {
         &json!([{"kind": "regions"}]),
     )[0];
     assert!(from_ec2.iter().all(|r| regions.contains(r)), "{regions:?}");
-    assert!(regions.contains(&"us-east-1".to_string()) && regions.is_sorted());
+    assert_eq!(regions[0], "default", "first, as Grafana lists it");
+    assert!(regions.contains(&"us-east-1".to_string()) && regions[1..].is_sorted());
     assert!(values(answers[1].as_ref().unwrap()).contains(&"AWS/EC2".to_string()));
     assert_eq!(
         values(answers[2].as_ref().unwrap()),
-        vec!["Average", "Maximum", "Minimum", "SampleCount", "Sum"]
+        vec!["Average", "Maximum", "Minimum", "Sum", "SampleCount", "IQM"]
     );
     assert_eq!(
         answers[3].as_ref().unwrap(),

@@ -1,15 +1,17 @@
-//! Logs Insights queries and their results: the query parser, the shape of the answer (stats
-//! and their groups, read from the query text) and the frames built from result rows.
+//! Logs Insights queries and their results: the query parser, which log groups StartQuery
+//! reads, the groups that split the answer (read from the query text) and the frames built
+//! from result rows, for a panel and for an alert rule.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use stratus::logs::frames::{frames, Context, Row};
+use stratus::logs::frames::{frames, Audience, Context, Row};
 use stratus::logs::{query, stats};
 
 fuzz_target!(|data: &[u8]| {
     let Ok((_, model)) = stratus::query::classify(data) else { return };
     let Ok(q) = query::parse(&model) else { return };
-    let shape = stats::shape(&q);
+    let _ = (q.targets(true), q.targets(false), q.query_string());
+    let groups = stats::groups(&q);
     // Result rows made from the query's own text: fields named by its words, values that are
     // times, numbers or text, missing in some rows.
     let words: Vec<&str> = q.expression.split_whitespace().collect();
@@ -31,7 +33,9 @@ fuzz_target!(|data: &[u8]| {
         })
         .collect();
     let ctx = Context { executed: q.expression.clone(), ..Context::default() };
-    for frame in frames("A", &shape, rows, &ctx) {
-        frame.to_arrow().expect("a logs frame encodes");
+    for audience in [Audience::Panel, Audience::Server] {
+        for frame in frames("A", &groups, audience, rows.clone(), &ctx) {
+            frame.to_arrow().expect("a logs frame encodes");
+        }
     }
 });

@@ -27,7 +27,21 @@ pub fn context(ctx: Option<pluginv2::PluginContext>) -> RequestContext {
             }),
         grafana_config: ctx.grafana_config,
         user_agent: ctx.user_agent,
+        server_side: false,
     }
+}
+
+/// Whether a QueryData request comes from an alert rule (Grafana's `FromAlert` header) or a
+/// server-side expression (`X-Grafana-From-Expr`, forwarded as an `http_` header), as
+/// Grafana's CloudWatch tells them from a panel's request.
+pub fn server_side(headers: &HashMap<String, String>) -> bool {
+    headers.iter().any(|(k, v)| {
+        k == "FromAlert"
+            || (k
+                .strip_prefix("http_")
+                .is_some_and(|h| h.eq_ignore_ascii_case("X-Grafana-From-Expr"))
+                && !v.is_empty())
+    })
 }
 
 /// A DataQuery as the plugin's [`Query`]; a query without a time range has an empty one.
@@ -130,6 +144,28 @@ mod tests {
     use super::*;
     use crate::query::Failure;
     use http::StatusCode;
+
+    // Mirrors grafana/grafana-cloudwatch-datasource pkg/cloudwatch/log_sync_query_test.go,
+    // Test_executeSyncLogQuery "with header": the alert and expression headers make a
+    // request server-side; none does not.
+    #[test]
+    fn with_header() {
+        let h = |pairs: &[(&str, &str)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<HashMap<_, _>>()
+        };
+        assert!(server_side(&h(&[("FromAlert", "some value")])));
+        assert!(server_side(&h(&[(
+            "http_X-Grafana-From-Expr",
+            "some value"
+        )])));
+        assert!(server_side(&h(&[("http_x-grafana-from-expr", "true")])));
+        assert!(!server_side(&h(&[])));
+        assert!(!server_side(&h(&[("http_X-Grafana-From-Expr", "")])));
+        assert!(!server_side(&h(&[("X-Grafana-From-Expr", "true")])));
+    }
 
     #[test]
     fn grpc_timeouts() {

@@ -28,7 +28,7 @@ use tonic::metadata::MetadataMap;
 use tonic::{Request, Response, Status};
 use tracing::Instrument;
 
-use crate::app::Plugin;
+use crate::app::{Plugin, RequestContext};
 use crate::memory;
 use crate::observability::{meters, traces};
 use crate::query::{Answer, Failure, Query};
@@ -84,12 +84,16 @@ impl Service {
         name: &'static str,
         metadata: &MetadataMap,
         ctx: Option<pluginv2::PluginContext>,
+        headers: &HashMap<String, String>,
         queries: Vec<pluginv2::DataQuery>,
     ) -> (HashMap<String, Answer>, memory::Hold) {
         let _running = memory::running();
         let deadline = deadline(metadata);
         let span = traces::request_span(name, metadata);
-        let ctx = convert::context(ctx);
+        let ctx = RequestContext {
+            server_side: convert::server_side(headers),
+            ..convert::context(ctx)
+        };
         let queries: Vec<Query> = queries.into_iter().map(convert::query).collect();
         let ref_ids = queries.iter().map(|q| q.ref_id.clone()).collect();
         let plugin = self.0.clone();
@@ -143,7 +147,13 @@ impl Data for Service {
     ) -> Result<Response<pluginv2::QueryDataResponse>, Status> {
         let (metadata, _, req) = request.into_parts();
         let (answers, hold) = self
-            .answers("QueryData", &metadata, req.plugin_context, req.queries)
+            .answers(
+                "QueryData",
+                &metadata,
+                req.plugin_context,
+                &req.headers,
+                req.queries,
+            )
             .await;
         let responses = answers
             .into_iter()
@@ -166,6 +176,7 @@ impl Data for Service {
                 "QueryChunkedData",
                 &metadata,
                 req.plugin_context,
+                &req.headers,
                 req.queries,
             )
             .await;

@@ -12,9 +12,9 @@ use aws_sdk_cloudwatchlogs::Client;
 use crate::aws::failure::{describe, AwsFailure};
 use crate::observability::meters::metered;
 
-use super::frames::Row;
+use super::frames::{Row, Statistics};
 use super::poll::{self, Status, Stopped};
-use super::query::{Language, LogGroups, LogsQuery, Range};
+use super::query::{Language, LogsQuery, Range, Targets};
 
 /// The service name in Stratus's call metrics.
 const SERVICE: &str = "logs";
@@ -24,8 +24,10 @@ const SERVICE: &str = "logs";
 pub struct Results {
     /// The rows so far.
     pub rows: Vec<Row>,
-    /// Records matched, records scanned, bytes scanned.
-    pub statistics: Vec<(&'static str, f64)>,
+    /// The query's status as AWS names it (`Complete`, `Running`, ...).
+    pub status: String,
+    /// Bytes and records scanned, records matched.
+    pub statistics: Option<Statistics>,
 }
 
 /// How a query ended.
@@ -63,15 +65,14 @@ fn status(s: Option<&QueryStatus>) -> Status {
 
 /// The rows and statistics of one GetQueryResults answer, its strings moved, not copied.
 pub fn results(out: GetQueryResultsOutput) -> Results {
-    let statistics = out
-        .statistics()
-        .map(|s| {
-            vec![
-                ("Records matched", s.records_matched()),
-                ("Records scanned", s.records_scanned()),
-                ("Bytes scanned", s.bytes_scanned()),
-            ]
-        })
+    let statistics = out.statistics().map(|s| Statistics {
+        bytes_scanned: s.bytes_scanned(),
+        records_scanned: s.records_scanned(),
+        records_matched: s.records_matched(),
+    });
+    let status = out
+        .status()
+        .map(|s| s.as_str().to_string())
         .unwrap_or_default();
     let rows = out
         .results
@@ -84,7 +85,11 @@ pub fn results(out: GetQueryResultsOutput) -> Results {
                 .collect()
         })
         .collect();
-    Results { rows, statistics }
+    Results {
+        rows,
+        status,
+        statistics,
+    }
 }
 
 /// A query that may still be running: dropped before it is settled (Grafana cancelled the
@@ -122,20 +127,21 @@ impl Drop for Running {
     }
 }
 
-/// Starts `q` over `range` and waits for it within `budget`; a query still running when the
-/// budget is spent is stopped and answered with what it found.
+/// Starts `q` over `range`, reading `targets`, and waits for it within `budget`; a query still
+/// running when the budget is spent is stopped and answered with what it found.
 pub async fn run(
     client: &Client,
     q: &LogsQuery,
+    targets: Targets,
     range: Range,
     budget: Duration,
     stop_reason: Stopped,
 ) -> Result<(Results, Ending), CallFailure> {
     let started = Instant::now();
-    let (names, identifiers) = match &q.log_groups {
-        LogGroups::Names(n) => (Some(n.clone()), None),
-        LogGroups::Arns(a) => (None, Some(a.clone())),
-        LogGroups::InQuery => (None, None),
+    let (names, identifiers) = match targets {
+        Targets::Names(n) => (Some(n), None),
+        Targets::Identifiers(a) => (None, Some(a)),
+        Targets::InQuery => (None, None),
     };
     let language = match q.language {
         Language::Cwli => QueryLanguage::Cwli,
@@ -148,8 +154,9 @@ pub async fn run(
         .set_log_group_identifiers(identifiers)
         .start_time(range.start_s)
         .end_time(range.end_s)
-        .query_string(&q.expression)
+        .query_string(q.query_string())
         .query_language(language)
+        .set_limit(q.limit)
         .send();
     let out = metered(SERVICE, "StartQuery", |f| f.call_outcome(), async {
         call.await.map_err(|e| describe(&e))
@@ -161,7 +168,11 @@ pub async fn run(
         id: out.query_id().unwrap_or_default().to_string(),
         settled: false,
     };
-    let mut last = Results::default();
+    // Until GetQueryResults says otherwise, the query is running.
+    let mut last = Results {
+        status: QueryStatus::Running.as_str().to_string(),
+        ..Results::default()
+    };
     let mut attempt = 0;
     loop {
         let pause = poll::delay(attempt);

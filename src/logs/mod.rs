@@ -1,6 +1,7 @@
 //! CloudWatch Logs: `queryMode: "Logs"` queries (Logs Insights) for dashboards, Explore and
-//! alert rules: `query` (parse) → `stats` (the answer's shape) → `execute` (StartQuery,
-//! GetQueryResults, StopQuery; `poll` paces it) → `frames` (`links`).
+//! alert rules: `query` (parse, and which log groups StartQuery reads) → `stats` (the groups
+//! that split the answer) → `execute` (StartQuery, GetQueryResults, StopQuery; `poll` paces
+//! it) → `frames` (`links`).
 
 pub mod execute;
 pub mod frames;
@@ -15,10 +16,38 @@ use http::StatusCode;
 use serde_json::{Map, Value};
 
 use crate::aws::session::AwsSession;
+use crate::config::names::Region;
 use crate::query::{Answer, Failure, Query};
+use crate::resources::Lookups;
 
 use execute::{CallFailure, Ending};
+use frames::Audience;
 use poll::Stopped;
+
+/// Who a logs query answers, as Grafana's CloudWatch tells: a query its editor marks as a
+/// log action (`type: "logAction"`) answers a panel, unless the request comes from an alert
+/// rule or a server-side expression; everything else (alert rules, expressions, public
+/// dashboards, the API) gets the shape Grafana's synchronous path gives.
+pub fn audience(model: &Map<String, Value>, server_side: bool) -> Audience {
+    let marked = model.get("type").and_then(Value::as_str) == Some("logAction");
+    if marked && !server_side {
+        Audience::Panel
+    } else {
+        Audience::Server
+    }
+}
+
+/// Whether the account is a monitoring account in `region` (it has an OAM sink), which sends
+/// log groups by ARN. When OAM cannot say, it is taken as not one, as Grafana takes it.
+async fn is_monitoring_account(lookups: &Lookups, session: &AwsSession, region: &Region) -> bool {
+    match lookups.accounts(session, region).await {
+        Ok(accounts) => !accounts.is_empty(),
+        Err(e) => {
+            tracing::debug!(region = %region.as_str(), code = ?e.code, "OAM could not say whether this is a monitoring account; sending log group names");
+            false
+        }
+    }
+}
 
 /// What the user sees of a failed call: quota problems get advice of their own, as Logs
 /// Insights has its own quotas.
@@ -44,15 +73,20 @@ fn report(f: CallFailure, session: &AwsSession) -> Failure {
 
 /// Answers one Logs Insights query.
 async fn answer(
+    lookups: &Lookups,
     session: &AwsSession,
     q: &Query,
     model: &Map<String, Value>,
+    server_side: bool,
     deadline: Option<Duration>,
 ) -> Answer {
     let started = Instant::now();
     let lq = query::parse(model)?;
     let range = query::range(q.from_ms, q.to_ms)?;
     let region = lq.region.resolve(&session.default_region);
+    let monitoring =
+        lq.depends_on_account() && is_monitoring_account(lookups, session, &region).await;
+    let targets = lq.targets(monitoring)?;
     let timeout = session.settings.logs.timeout;
     let budget = poll::budget(timeout, deadline);
     let stop_reason = if budget < timeout {
@@ -76,7 +110,7 @@ async fn answer(
         .map_err(|_| Failure::plugin("the Logs Insights slots were closed"))?;
     let client = session.logs(&region);
     let left = budget.saturating_sub(started.elapsed());
-    let (results, ending) = execute::run(&client, &lq, range, left, stop_reason)
+    let (results, ending) = execute::run(&client, &lq, targets, range, left, stop_reason)
         .await
         .map_err(|f| report(f, session))?;
     let warning = match ending {
@@ -89,12 +123,14 @@ async fn answer(
         Ending::Stopped(why) => Some(why.notice()),
     };
     let ctx = frames::Context {
-        executed: lq.expression.clone(),
+        executed: lq.query_string(),
+        status: results.status,
         warning,
         statistics: results.statistics,
         console_link: links::console_link(region.as_str(), &lq, q.from_ms, q.to_ms),
     };
-    frames::frames(&q.ref_id, &stats::shape(&lq), results.rows, &ctx)
+    let audience = audience(model, server_side);
+    frames::frames(&q.ref_id, &stats::groups(&lq), audience, results.rows, &ctx)
         .iter()
         .map(|f| f.to_arrow())
         .collect::<Result<_, _>>()
@@ -102,17 +138,26 @@ async fn answer(
 }
 
 /// Answers a request's Logs Insights queries (their models already parsed), each on its own
-/// and all at once, within the data source's concurrency bound.
+/// and all at once, within the data source's concurrency bound; `server_side` when the
+/// request comes from an alert rule or a server-side expression.
 pub async fn run(
+    lookups: &Lookups,
     session: &AwsSession,
     queries: Vec<(Query, Map<String, Value>)>,
+    server_side: bool,
     deadline: Option<Duration>,
 ) -> Vec<(String, Answer)> {
     let answers = queries.into_iter().map(|(q, model)| {
         // Boxed: the SDK calls' futures are large.
         Box::pin(async move {
-            let a = answer(session, &q, &model, deadline).await;
-            (q.ref_id, a)
+            let a = answer(lookups, session, &q, &model, server_side, deadline).await;
+            // A query without a refId is answered as A, as Grafana's CloudWatch answers it.
+            let ref_id = if q.ref_id.is_empty() {
+                "A".to_string()
+            } else {
+                q.ref_id
+            };
+            (ref_id, a)
         })
     });
     futures::future::join_all(answers).await

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::config::json::json_type;
 use crate::metrics::query::{parse_region, RegionSpec};
-use crate::query::field::opt_str;
+use crate::query::field::{opt_int, opt_str};
 use crate::query::QueryError;
 
 /// The most log groups one StartQuery accepts (`logGroupNames` and `logGroupIdentifiers`).
@@ -35,14 +35,36 @@ impl Language {
     }
 }
 
-/// Which log groups a query reads.
+/// One entry of Grafana's `logGroups`: a log group chosen in the editor.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogGroups {
-    /// ARNs (`logGroupIdentifiers`), which reach linked accounts' groups too.
-    Arns(Vec<String>),
-    /// Names in the query's region (`logGroupNames`, the older form).
+pub struct LogGroup {
+    /// Its ARN as DescribeLogGroups gives it (often ending in `:*`), when stored.
+    pub arn: Option<String>,
+    /// Its name, when stored.
+    pub name: Option<String>,
+}
+
+impl LogGroup {
+    /// The name: as stored, else read from the ARN (`...:log-group:NAME[:*]`).
+    fn name(&self) -> Option<String> {
+        if let Some(n) = &self.name {
+            return Some(n.clone());
+        }
+        let arn = self.arn.as_deref()?;
+        let (_, rest) = arn.split_once(":log-group:")?;
+        let name = rest.strip_suffix(":*").unwrap_or(rest);
+        (!name.is_empty()).then(|| name.to_string())
+    }
+}
+
+/// What StartQuery is told to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Targets {
+    /// `logGroupIdentifiers`: ARNs, which reach linked accounts' groups too.
+    Identifiers(Vec<String>),
+    /// `logGroupNames`: names in the query's region and account.
     Names(Vec<String>),
-    /// None given: an SQL query names its groups in its FROM clause.
+    /// Nothing: an SQL query names its groups in its FROM clause.
     InQuery,
 }
 
@@ -55,10 +77,94 @@ pub struct LogsQuery {
     pub expression: String,
     /// Its language.
     pub language: Language,
-    /// The log groups it reads.
-    pub log_groups: LogGroups,
+    /// The log groups chosen in the editor (`logGroups`).
+    pub log_groups: Vec<LogGroup>,
+    /// The older list of names (`logGroupNames`).
+    pub log_group_names: Vec<String>,
     /// Grafana's `statsGroups`: the `by` fields of a stats query, as the editor found them.
     pub stats_groups: Vec<String>,
+    /// The most rows StartQuery returns (`limit`), when set.
+    pub limit: Option<i32>,
+}
+
+/// The prefix Grafana puts before every Logs Insights (CWLI) query: each row then names its
+/// log group and stream (hidden fields), so a row's context can be fetched later.
+pub const CONTEXT_FIELDS: &str = "fields @timestamp,ltrim(@log) as __log__grafana_internal__,ltrim(@logStream) as __logstream__grafana_internal__|";
+
+impl LogsQuery {
+    /// The query string StartQuery gets: a CWLI query behind Grafana's context fields.
+    pub fn query_string(&self) -> String {
+        match self.language {
+            Language::Cwli => format!("{CONTEXT_FIELDS}{}", self.expression),
+            Language::Sql | Language::Ppl => self.expression.clone(),
+        }
+    }
+
+    /// Whether which log groups StartQuery gets depends on the account being a monitoring
+    /// account: only then are the chosen groups sent by ARN.
+    pub fn depends_on_account(&self) -> bool {
+        self.language != Language::Sql && !self.arns().is_empty()
+    }
+
+    /// The chosen groups' ARNs as StartQuery takes them: without the trailing `*`, and none
+    /// that is empty then.
+    fn arns(&self) -> Vec<String> {
+        self.log_groups
+            .iter()
+            .filter_map(|g| g.arn.as_deref())
+            .map(|arn| arn.strip_suffix('*').unwrap_or(arn).to_string())
+            .filter(|arn| !arn.is_empty())
+            .collect()
+    }
+
+    /// What StartQuery reads, as Grafana decides it: in a monitoring account the chosen
+    /// groups' ARNs (without the trailing `*` StartQuery refuses; an ARN that is only `*` is
+    /// skipped); elsewhere names, the stored `logGroupNames` first, so a dashboard exported
+    /// from another account still reads the groups of the same names here. Where Grafana
+    /// would send no group at all, Stratus sends the names it has, or names the problem.
+    pub fn targets(&self, monitoring_account: bool) -> Result<Targets, QueryError> {
+        if self.language == Language::Sql {
+            return Ok(Targets::InQuery);
+        }
+        let arns = self.arns();
+        let (targets, listed) = if monitoring_account && !arns.is_empty() {
+            (Targets::Identifiers(arns.clone()), arns)
+        } else if !self.log_group_names.is_empty() {
+            let names = self.log_group_names.clone();
+            (Targets::Names(names.clone()), names)
+        } else {
+            let mut names: Vec<String> = Vec::new();
+            for name in self.log_groups.iter().filter_map(LogGroup::name) {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+            }
+            (Targets::Names(names.clone()), names)
+        };
+        if listed.is_empty() {
+            return Err(QueryError::new(
+                "logGroups",
+                if self.log_groups.is_empty() {
+                    "is empty; choose at least one log group"
+                } else {
+                    "names no log group CloudWatch Logs can read (no name, and no ARN but `*`); choose the log groups again"
+                },
+            ));
+        }
+        if let Some(bad) = listed.iter().find(|g| g.starts_with('$')) {
+            return Err(QueryError::unexpanded_variable("logGroups", bad));
+        }
+        if listed.len() > MAX_LOG_GROUPS {
+            return Err(QueryError::new(
+                "logGroups",
+                format!(
+                    "lists {} log groups; one Logs Insights query reads at most {MAX_LOG_GROUPS}: split the query, or use fewer groups",
+                    listed.len()
+                ),
+            ));
+        }
+        Ok(targets)
+    }
 }
 
 /// The range StartQuery reads, in whole seconds: the start rounded down and the end up, so
@@ -113,11 +219,11 @@ fn string_list(obj: &Map<String, Value>, field: &'static str) -> Result<Vec<Stri
     }
 }
 
-/// `logGroups` (`[{arn, name}]`), else the older `logGroupNames`.
-fn parse_log_groups(obj: &Map<String, Value>) -> Result<LogGroups, QueryError> {
+/// `logGroups`: `[{arn, name}]` as the editor stores them.
+fn parse_log_groups(obj: &Map<String, Value>) -> Result<Vec<LogGroup>, QueryError> {
     let groups = match obj.get("logGroups") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items.clone(),
+        None | Some(Value::Null) => return Ok(Vec::new()),
+        Some(Value::Array(items)) => items,
         Some(other) => {
             return Err(QueryError::new(
                 "logGroups",
@@ -128,40 +234,38 @@ fn parse_log_groups(obj: &Map<String, Value>) -> Result<LogGroups, QueryError> {
             ))
         }
     };
-    if groups.is_empty() {
-        return Ok(LogGroups::Names(string_list(obj, "logGroupNames")?));
-    }
-    let mut arns = Vec::new();
-    let mut names = Vec::new();
-    for g in &groups {
-        let Value::Object(g) = g else {
-            return Err(QueryError::new(
-                "logGroups",
-                format!(
-                    "must list {{\"arn\", \"name\"}} objects, found {}",
-                    json_type(g)
-                ),
-            ));
-        };
-        match (opt_str(g, "arn")?, opt_str(g, "name")?) {
-            // Grafana stores ARNs as DescribeLogGroups gives them, ending in `:*`;
-            // logGroupIdentifiers takes them without the `*`.
-            (Some(arn), _) => arns.push(arn.trim_end_matches('*').to_string()),
-            (None, Some(name)) => names.push(name),
-            (None, None) => {
+    groups
+        .iter()
+        .map(|g| {
+            let Value::Object(g) = g else {
                 return Err(QueryError::new(
                     "logGroups",
-                    "has an entry with neither `arn` nor `name`; choose the log groups again",
-                ))
-            }
-        }
+                    format!(
+                        "must list {{\"arn\", \"name\"}} objects, found {}",
+                        json_type(g)
+                    ),
+                ));
+            };
+            Ok(LogGroup {
+                arn: opt_str(g, "arn")?,
+                name: opt_str(g, "name")?,
+            })
+        })
+        .collect()
+}
+
+/// The most rows one StartQuery returns.
+const MAX_LIMIT: i64 = 10_000;
+
+fn parse_limit(obj: &Map<String, Value>) -> Result<Option<i32>, QueryError> {
+    match opt_int(obj, "limit")? {
+        None => Ok(None),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(i32::try_from(n).ok()),
+        Some(n) => Err(QueryError::new(
+            "limit",
+            format!("is {n}; CloudWatch Logs returns between 1 and {MAX_LIMIT} rows: choose a limit in that range, or remove it"),
+        )),
     }
-    // An ARN names its group's account too, so one list of identifiers reads them all.
-    Ok(if arns.is_empty() {
-        LogGroups::Names(names)
-    } else {
-        LogGroups::Arns(arns.into_iter().chain(names).collect())
-    })
 }
 
 /// Parses a `queryMode: "Logs"` query. Keys of other modes are ignored.
@@ -180,7 +284,12 @@ pub fn parse(obj: &Map<String, Value>) -> Result<LogsQuery, QueryError> {
             ))
         }
     };
-    let expression = opt_str(obj, "expression")?.ok_or_else(|| {
+    // `queryString` is the name Grafana's log actions give the expression.
+    let expression = match opt_str(obj, "expression")? {
+        Some(e) => Some(e),
+        None => opt_str(obj, "queryString")?,
+    }
+    .ok_or_else(|| {
         QueryError::new(
             "expression",
             "is empty; write a Logs Insights query such as `fields @timestamp, @message | sort @timestamp desc | limit 20`",
@@ -195,38 +304,19 @@ pub fn parse(obj: &Map<String, Value>) -> Result<LogsQuery, QueryError> {
             ),
         ));
     }
-    let log_groups = match (parse_log_groups(obj)?, language) {
-        // SQL names its groups in the query; AWS refuses them beside it.
-        (_, Language::Sql) => LogGroups::InQuery,
-        (LogGroups::Names(n) | LogGroups::Arns(n), _) if n.is_empty() => {
-            return Err(QueryError::new(
-                "logGroups",
-                "is empty; choose at least one log group",
-            ))
-        }
-        (groups, _) => groups,
-    };
-    if let LogGroups::Arns(g) | LogGroups::Names(g) = &log_groups {
-        if let Some(bad) = g.iter().find(|g| g.starts_with('$')) {
-            return Err(QueryError::unexpanded_variable("logGroups", bad));
-        }
-        if g.len() > MAX_LOG_GROUPS {
-            return Err(QueryError::new(
-                "logGroups",
-                format!(
-                    "lists {} log groups; one Logs Insights query reads at most {MAX_LOG_GROUPS}: split the query, or use fewer groups",
-                    g.len()
-                ),
-            ));
-        }
-    }
-    Ok(LogsQuery {
+    let q = LogsQuery {
         region,
         expression,
         language,
-        log_groups,
+        log_groups: parse_log_groups(obj)?,
+        log_group_names: string_list(obj, "logGroupNames")?,
         stats_groups: string_list(obj, "statsGroups")?,
-    })
+        limit: parse_limit(obj)?,
+    };
+    // Checked as far as it can be without knowing the account: in one kind or the other,
+    // StartQuery must get something to read.
+    q.targets(true).or_else(|_| q.targets(false))?;
+    Ok(q)
 }
 
 #[cfg(test)]
@@ -245,38 +335,93 @@ mod tests {
             "expression": "fields @message",
             "logGroups": [
                 {"arn": "arn:aws:logs:eu-west-1:111122223333:log-group:/app/web:*", "name": "/app/web"},
-                {"arn": "arn:aws:logs:eu-west-1:444455556666:log-group:/app/jobs", "name": "/app/jobs", "accountId": "444455556666"}
+                {"arn": "arn:aws:logs:eu-west-1:444455556666:log-group:/app/jobs", "name": "/app/jobs", "accountId": "444455556666"},
+                {"arn": "arn:aws:logs:eu-west-1:444455556666:log-group:/app/web:*", "name": "/app/web"}
             ],
-            "statsGroups": ["service"], "namespace": "left over"
+            "statsGroups": ["service"], "namespace": "left over", "limit": 25
         })))
         .unwrap();
         assert_eq!(
-            q.log_groups,
-            LogGroups::Arns(vec![
+            q.targets(true).unwrap(),
+            Targets::Identifiers(vec![
                 "arn:aws:logs:eu-west-1:111122223333:log-group:/app/web:".into(),
-                "arn:aws:logs:eu-west-1:444455556666:log-group:/app/jobs".into()
+                "arn:aws:logs:eu-west-1:444455556666:log-group:/app/jobs".into(),
+                "arn:aws:logs:eu-west-1:444455556666:log-group:/app/web:".into()
             ])
         );
+        // Outside a monitoring account: the names, each once.
+        assert_eq!(
+            q.targets(false).unwrap(),
+            Targets::Names(vec!["/app/web".into(), "/app/jobs".into()])
+        );
+        assert!(q.depends_on_account());
         assert_eq!(q.language, Language::Cwli);
         assert_eq!(q.stats_groups, vec!["service"]);
+        assert_eq!(q.limit, Some(25));
+        assert_eq!(q.query_string(), format!("{CONTEXT_FIELDS}fields @message"));
         let legacy = parse(&obj(json!({
             "queryMode": "Logs", "expression": "fields @message",
             "logGroupNames": ["/app/web", " "], "region": "default"
         })))
         .unwrap();
-        assert_eq!(legacy.log_groups, LogGroups::Names(vec!["/app/web".into()]));
+        assert_eq!(
+            legacy.targets(true).unwrap(),
+            Targets::Names(vec!["/app/web".into()])
+        );
+        assert!(!legacy.depends_on_account());
         assert_eq!(legacy.region, RegionSpec::Default);
+        assert_eq!(legacy.limit, None);
+        // The stored names win outside a monitoring account; an ARN without a name gives
+        // its name; Grafana's log actions call the expression `queryString`.
+        let both = parse(&obj(json!({
+            "queryString": "fields @message",
+            "logGroups": [{"arn": "arn:aws:logs:us-east-1:111122223333:log-group:/from/arn:*"}],
+            "logGroupNames": ["/stored"]
+        })))
+        .unwrap();
+        assert_eq!(both.expression, "fields @message");
+        assert_eq!(
+            both.targets(false).unwrap(),
+            Targets::Names(vec!["/stored".into()])
+        );
+        let unnamed = LogsQuery {
+            log_group_names: vec![],
+            ..both.clone()
+        };
+        assert_eq!(
+            unnamed.targets(false).unwrap(),
+            Targets::Names(vec!["/from/arn".into()])
+        );
         let sql = parse(&obj(json!({
             "expression": "SELECT * FROM `logGroups(logGroupIdentifier: ['/app/web'])`",
-            "queryLanguage": "SQL"
+            "queryLanguage": "SQL", "logGroupNames": ["ignored"]
         })))
         .unwrap();
         assert_eq!(
-            (sql.language.aws_name(), sql.log_groups),
-            ("SQL", LogGroups::InQuery)
+            (sql.language.aws_name(), sql.targets(true).unwrap()),
+            ("SQL", Targets::InQuery)
         );
+        assert_eq!(sql.query_string(), sql.expression, "no prefix but for CWLI");
         let ppl = parse(&obj(json!({"expression": "fields `@message`", "queryLanguage": "PPL", "logGroupNames": ["g"]}))).unwrap();
         assert_eq!(ppl.language, Language::Ppl);
+        assert_eq!(ppl.query_string(), "fields `@message`");
+    }
+
+    #[test]
+    fn an_arn_that_is_only_a_star_sends_nothing() {
+        let q = parse(&obj(json!({
+            "expression": "fields @message",
+            "logGroups": [{"arn": "*"}, {"arn": "*fake**ARN*"}]
+        })))
+        .unwrap();
+        assert_eq!(
+            q.targets(true).unwrap(),
+            Targets::Identifiers(vec!["*fake**ARN".into()])
+        );
+        let only_star = parse(&obj(
+            json!({"expression": "x", "logGroups": [{"arn": "*"}]}),
+        ));
+        assert!(only_star.unwrap_err().message.contains("`*`"));
     }
 
     #[test]
@@ -297,7 +442,17 @@ mod tests {
             (
                 json!({"expression": "x", "logGroups": [{}]}),
                 "logGroups",
-                "neither",
+                "no log group",
+            ),
+            (
+                json!({"expression": "x", "logGroupNames": ["g"], "limit": 0}),
+                "limit",
+                "between 1 and 10000",
+            ),
+            (
+                json!({"expression": "x", "logGroupNames": ["g"], "limit": "many"}),
+                "limit",
+                "",
             ),
             (
                 json!({"expression": "x", "logGroups": "g"}),

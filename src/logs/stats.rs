@@ -1,22 +1,8 @@
-//! What a Logs Insights query's answer looks like (pure): rows of log events, or statistics
-//! grouped by the `by` fields of its last `stats` command, binned over time or not.
+//! Which fields group a Logs Insights query's answer into series (pure): Grafana's
+//! `statsGroups` as the editor stored them, else the `by` fields of the query's last `stats`
+//! command.
 
 use super::query::{Language, LogsQuery};
-
-/// The shape of a query's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Shape {
-    /// Log events (or any table): one frame.
-    Rows,
-    /// Statistics: one series frame per group of the `groups` fields, over the `bin` field
-    /// when there is one.
-    Stats {
-        /// The result fields that name a group (labels), in the query's order.
-        groups: Vec<String>,
-        /// The result field holding each row's time bin, e.g. `bin(5m)`.
-        bin: Option<String>,
-    },
-}
 
 /// Whether a `/` after `before` opens a regular expression (`like /x/`, `=~ /x/`,
 /// `parse @message /x/`, a function's argument) rather than dividing.
@@ -88,45 +74,35 @@ fn by_items(stats: &str) -> Vec<&str> {
         .collect()
 }
 
-/// The shape of `q`'s answer. A CWLI query is a stats query when its pipeline has a `stats`
-/// command; its `by` items are the groups, except a `bin(...)`, which is the time. Grafana's
-/// `statsGroups`, when the editor stored them, name the groups instead (and make an SQL or PPL
-/// query a stats query).
-pub fn shape(q: &LogsQuery) -> Shape {
-    let stats = match q.language {
-        Language::Cwli => split_top(&q.expression, '|')
-            .into_iter()
-            .map(str::trim)
-            .rfind(|c| {
-                c.split_whitespace()
-                    .next()
-                    .is_some_and(|w| w.eq_ignore_ascii_case("stats"))
-            }),
-        Language::Sql | Language::Ppl => None,
-    };
-    let items = stats.map(by_items).unwrap_or_default();
-    let is_bin = |i: &str| i.trim_start().to_ascii_lowercase().starts_with("bin(");
-    let bin = items.iter().find(|i| is_bin(i)).map(|i| result_name(i));
-    let groups = if q.stats_groups.is_empty() {
-        items
-            .iter()
-            .filter(|i| !is_bin(i))
-            .map(|i| result_name(i))
-            .collect()
-    } else {
-        q.stats_groups.clone()
-    };
-    if stats.is_none() && q.stats_groups.is_empty() {
-        Shape::Rows
-    } else {
-        Shape::Stats { groups, bin }
+/// The fields that group `q`'s answer: Grafana's `statsGroups` when the editor stored them;
+/// otherwise, for a CWLI query, the `by` items of its last `stats` command (by their result
+/// names), so a query written by hand (provisioning, the API) splits into series as it would
+/// had the editor seen it. A time field among them (`bin(5m)`) does not split.
+pub fn groups(q: &LogsQuery) -> Vec<String> {
+    if !q.stats_groups.is_empty() {
+        return q.stats_groups.clone();
     }
+    if q.language != Language::Cwli {
+        return Vec::new();
+    }
+    split_top(&q.expression, '|')
+        .into_iter()
+        .map(str::trim)
+        .rfind(|c| {
+            c.split_whitespace()
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("stats"))
+        })
+        .map(by_items)
+        .unwrap_or_default()
+        .into_iter()
+        .map(result_name)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::logs::query::LogGroups;
     use crate::metrics::query::RegionSpec;
 
     fn q(expression: &str, language: Language, stats_groups: &[&str]) -> LogsQuery {
@@ -134,53 +110,50 @@ mod tests {
             region: RegionSpec::Default,
             expression: expression.into(),
             language,
-            log_groups: LogGroups::Names(vec!["g".into()]),
+            log_groups: vec![],
+            log_group_names: vec!["g".into()],
             stats_groups: stats_groups.iter().map(|s| s.to_string()).collect(),
+            limit: None,
         }
     }
 
     #[test]
-    fn shapes_of_real_queries() {
-        let stats = |groups: &[&str], bin: Option<&str>| Shape::Stats {
-            groups: groups.iter().map(|s| s.to_string()).collect(),
-            bin: bin.map(str::to_string),
-        };
+    fn groups_of_real_queries() {
+        let none: &[&str] = &[];
         for (expression, want) in [
-            ("fields @timestamp, @message | sort @timestamp desc | limit 20", Shape::Rows),
-            ("filter @message like /a|stats b/ | fields @message", Shape::Rows),
-            ("stats count(*) by bin(5m), service", stats(&["service"], Some("bin(5m)"))),
+            ("fields @timestamp, @message | sort @timestamp desc | limit 20", none),
+            ("filter @message like /a|stats b/ | fields @message", none),
+            ("stats count(*) by bin(5m), service", &["bin(5m)", "service"]),
             (
                 "filter status >= 500 | STATS avg(latency) as lat, count(*) BY service, bin(1h) as t, `host name`",
-                stats(&["service", "host name"], Some("t")),
+                &["service", "t", "host name"],
             ),
-            ("stats count(*) as n", stats(&[], None)),
-            ("stats sum(bytes) by srcAddr, dstAddr | sort by x", stats(&["srcAddr", "dstAddr"], None)),
-            (
-                "stats count(*) by bin(1m) | stats max(`count(*)`) by bin(5m)",
-                stats(&[], Some("bin(5m)")),
-            ),
-            ("fields concat(a, \"|stats by x\") as y", Shape::Rows),
-            ("parse @message /(?<a>\\/x|stats)/ | stats sum(a) / 60 by b", stats(&["b"], None)),
-            ("filter x =~ /\\d+|stats/ | fields x", Shape::Rows),
+            ("stats count(*) as n", none),
+            ("stats sum(bytes) by srcAddr, dstAddr | sort by x", &["srcAddr", "dstAddr"]),
+            ("stats count(*) by bin(1m) | stats max(`count(*)`) by bin(5m)", &["bin(5m)"]),
+            ("fields concat(a, \"|stats by x\") as y", none),
+            ("parse @message /(?<a>\\/x|stats)/ | stats sum(a) / 60 by b", &["b"]),
+            ("filter x =~ /\\d+|stats/ | fields x", none),
         ] {
-            assert_eq!(shape(&q(expression, Language::Cwli, &[])), want, "{expression}");
+            assert_eq!(groups(&q(expression, Language::Cwli, &[])), want, "{expression}");
         }
+        // The editor's statsGroups win; SQL and PPL have only those.
         assert_eq!(
-            shape(&q(
+            groups(&q(
                 "stats count(*) by bin(5m), a",
                 Language::Cwli,
                 &["a", "b"]
             )),
-            stats(&["a", "b"], Some("bin(5m)"))
+            ["a", "b"]
         );
-        assert_eq!(shape(&q("SELECT 1", Language::Sql, &[])), Shape::Rows);
+        assert!(groups(&q("SELECT 1", Language::Sql, &[])).is_empty());
         assert_eq!(
-            shape(&q(
+            groups(&q(
                 "source | stats count() by host",
                 Language::Ppl,
                 &["host"]
             )),
-            stats(&["host"], None)
+            ["host"]
         );
     }
 }

@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
+use aws_sdk_cloudwatch::operation::get_metric_data::builders::GetMetricDataInputBuilder;
+use aws_sdk_cloudwatch::operation::get_metric_data::{GetMetricDataInput, GetMetricDataOutput};
 use aws_sdk_cloudwatch::types::{
-    Dimension, MessageData, Metric, MetricDataQuery, MetricStat, ScanBy,
+    Dimension, LabelOptions, MessageData, Metric, MetricDataQuery, MetricStat, ScanBy,
 };
 use aws_smithy_types::DateTime;
 use http::StatusCode;
@@ -23,18 +24,21 @@ use super::response::{assemble, by_ref_id, Message, Page, SeriesResult};
 /// turn among the requests with large answers.
 const LARGE_ANSWER_POINTS: u64 = 50_000;
 
-fn to_sdk_query(q: &PlannedQuery) -> MetricDataQuery {
+/// One query as GetMetricData takes it, field for field as Grafana sends it: the period with
+/// a MetricStat, math and SQL (a built SEARCH carries its own), the account with a MetricStat
+/// only (a SEARCH names it inside).
+pub fn to_sdk_query(q: &PlannedQuery) -> MetricDataQuery {
     let b = MetricDataQuery::builder()
         .id(&q.id)
         .return_data(q.return_data)
-        .set_label(q.label.clone())
-        .set_account_id(q.account_id.clone());
+        .set_label(q.label.clone());
     match &q.spec {
         Spec::MetricStat {
             namespace,
             metric_name,
             dimensions,
             stat,
+            account_id,
         } => {
             let metric = Metric::builder()
                 .namespace(namespace)
@@ -53,10 +57,26 @@ fn to_sdk_query(q: &PlannedQuery) -> MetricDataQuery {
                     .stat(stat)
                     .build(),
             )
+            .set_account_id(account_id.clone())
         }
-        Spec::Expression(e) => b.expression(e).period(q.period),
+        Spec::Search(e) => b.expression(e),
+        Spec::Math(e) | Spec::Sql(e) => b.expression(e).period(q.period),
     }
     .build()
+}
+
+/// The GetMetricData request of a batch, without its NextToken.
+pub fn request(batch: &Batch) -> GetMetricDataInputBuilder {
+    GetMetricDataInput::builder()
+        .start_time(DateTime::from_millis(batch.start_ms))
+        .end_time(DateTime::from_millis(batch.end_ms))
+        .scan_by(ScanBy::TimestampAscending)
+        .set_label_options(
+            batch
+                .timezone()
+                .map(|tz| LabelOptions::builder().timezone(tz).build()),
+        )
+        .set_metric_data_queries(Some(batch.queries.iter().map(to_sdk_query).collect()))
 }
 
 fn message(m: &MessageData) -> Message {
@@ -97,19 +117,15 @@ async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, Failure
         .await
         .map_err(|_| Failure::plugin("Stratus is shutting down; the query was not run."))?;
     let client = session.cloudwatch(&batch.region);
-    let queries: Vec<MetricDataQuery> = batch.queries.iter().map(to_sdk_query).collect();
+    let input = request(batch);
     let mut pages = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        meters::global().get_metric_data_queries(queries.len());
-        let call = client
-            .get_metric_data()
-            .start_time(DateTime::from_millis(batch.start_ms))
-            .end_time(DateTime::from_millis(batch.end_ms))
-            .scan_by(ScanBy::TimestampAscending)
-            .set_metric_data_queries(Some(queries.clone()))
+        meters::global().get_metric_data_queries(batch.queries.len());
+        let call = input
+            .clone()
             .set_next_token(token.take())
-            .send();
+            .send_with(&client);
         let out = metered("monitoring", "GetMetricData", |f| f.call_outcome(), async {
             call.await.map_err(|e| describe(&e))
         })
@@ -190,9 +206,10 @@ mod tests {
                 errors: vec![],
             }
         };
-        assert_eq!(day(100).expected_points(), 144_000);
+        // EndTime is a minute past the range's end, as Grafana sends it.
+        assert_eq!(day(100).expected_points(), 144_100);
         assert!(day(100).expected_points() >= LARGE_ANSWER_POINTS);
-        assert_eq!(day(1).expected_points(), 1_440);
+        assert_eq!(day(1).expected_points(), 1_441);
         assert!(day(34).expected_points() < LARGE_ANSWER_POINTS);
     }
 
@@ -269,11 +286,13 @@ mod tests {
         assert_eq!(a[0].name, "cpu");
         assert_eq!(a[0].values, vec![Some(10.0), Some(12.5), Some(11.0)]);
         assert_eq!(a[1].labels["InstanceId"], "i-0b2");
+        // Page 1 was partial and page 2 completed the series: only the call's message remains.
         let notices = a[0].meta.as_ref().unwrap()["notices"].to_string();
         assert!(
-            notices.contains("most metrics") && notices.contains("partial data"),
+            notices.contains("most metrics") && !notices.contains("partial data"),
             "{notices}"
         );
+        // Results AWS could not compute, with no data at all, are the query's error.
         let e = answers["E"].as_ref().unwrap_err();
         assert_eq!(e.status, http::StatusCode::BAD_REQUEST);
         assert!(e.message.contains("ArithmeticError"), "{}", e.message);

@@ -19,7 +19,10 @@ pub fn console_host(region: &str) -> Option<&'static str> {
     }
 }
 
-/// A link that opens the query's graph, over the same range, in the CloudWatch console.
+/// A link that opens the query's graph, over the same range, in the CloudWatch console, as
+/// Grafana builds it: a SEARCH (built or written) as an expression with the user's label, a
+/// MetricStat as a metric with its statistic, period, label and account; none for math and
+/// Metrics Insights, which the console's graph link cannot open.
 pub fn console_link(batch: &Batch, q: &PlannedQuery) -> Option<String> {
     let region = batch.region.as_str();
     let host = console_host(region)?;
@@ -29,23 +32,34 @@ pub fn console_link(batch: &Batch, q: &PlannedQuery) -> Option<String> {
             metric_name,
             dimensions,
             stat,
+            account_id,
         } => {
             let mut m = vec![json!(namespace), json!(metric_name)];
             for (k, v) in dimensions {
                 m.push(json!(k));
                 m.push(json!(v));
             }
-            m.push(json!({"stat": stat, "period": q.period}));
+            let mut meta = json!({"stat": stat, "period": q.period});
+            if let Some(label) = &q.user_label {
+                meta["label"] = json!(label);
+            }
+            if let Some(account) = account_id {
+                meta["accountId"] = json!(account);
+            }
+            m.push(meta);
             Value::Array(m)
         }
-        Spec::Expression(expr) => json!([{ "expression": expr, "id": q.id, "period": q.period }]),
+        Spec::Search(expr) => expression(expr, q),
+        Spec::Math(expr) if expr.contains("SEARCH(") => expression(expr, q),
+        Spec::Math(_) | Spec::Sql(_) => return None,
     };
     let graph = json!({
         "view": "timeSeries",
         "stacked": false,
+        "title": q.ref_id,
         "region": region,
         "start": rfc3339_ms(batch.start_ms),
-        "end": rfc3339_ms(batch.end_ms),
+        "end": rfc3339_ms(batch.to_ms),
         "metrics": [metric],
     });
     let encoded = percent_encoding::utf8_percent_encode(
@@ -56,6 +70,15 @@ pub fn console_link(batch: &Batch, q: &PlannedQuery) -> Option<String> {
     Some(format!(
         "https://{region}.{host}/cloudwatch/deeplink.js?region={region}#metricsV2:graph={encoded}"
     ))
+}
+
+/// An expression in a console graph, with the user's label.
+fn expression(expr: &str, q: &PlannedQuery) -> Value {
+    let mut e = json!({ "expression": expr });
+    if let Some(label) = &q.user_label {
+        e["label"] = json!(label);
+    }
+    e
 }
 
 #[cfg(test)]

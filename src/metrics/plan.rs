@@ -7,8 +7,10 @@ use crate::config::names::Region;
 use crate::query::QueryError;
 
 use super::labels;
-use super::query::{MetricQuery, Mode, Period, Statistic};
-use super::search::{needs_search, search_expression, search_string_len, MAX_SEARCH_STRING};
+use super::query::{Account, MetricQuery, Mode, Period, Statistic};
+use super::search::{
+    is_wildcard, needs_search, search_expression, search_string_len, MAX_SEARCH_STRING,
+};
 
 /// AWS's limit on queries in one GetMetricData call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
@@ -24,7 +26,7 @@ pub struct TimedQuery {
     pub to_ms: i64,
 }
 
-/// What one GetMetricData entry asks for.
+/// What one GetMetricData entry asks for, by Grafana's API mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Spec {
     /// Exactly one metric: a builder query with one value per dimension and exact match.
@@ -37,9 +39,39 @@ pub enum Spec {
         dimensions: Vec<(String, String)>,
         /// The statistic as CloudWatch names it.
         stat: String,
+        /// The source account (cross-account observability).
+        account_id: Option<String>,
     },
-    /// A metric math, SEARCH or Metrics Insights expression.
-    Expression(String),
+    /// The SEARCH a builder query becomes when it may match several series; its period is
+    /// inside it, and no other is sent.
+    Search(String),
+    /// Metric math, or a SEARCH written in the code editor.
+    Math(String),
+    /// Metrics Insights SQL.
+    Sql(String),
+}
+
+impl Spec {
+    /// The expression sent, when the entry is one.
+    pub fn expression(&self) -> Option<&str> {
+        match self {
+            Spec::MetricStat { .. } => None,
+            Spec::Search(e) | Spec::Math(e) | Spec::Sql(e) => Some(e),
+        }
+    }
+}
+
+/// How a series' labels are read, as Grafana reads them for each kind of query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeriesLabels {
+    /// Code mode: `Series` only.
+    Raw,
+    /// Builder: each dimension, a single value as given, the others from the label's parts
+    /// (in key order, as [`labels::request`] asked for them).
+    Builder(BTreeMap<String, Vec<String>>),
+    /// Metrics Insights: `Series` is the whole label; each dimension (its GROUP BY keys open)
+    /// is matched in it.
+    Insights(BTreeMap<String, Vec<String>>),
 }
 
 /// One query as it goes to AWS.
@@ -55,19 +87,16 @@ pub struct PlannedQuery {
     pub period: i32,
     /// The label sent to AWS (the user's label, plus dimension placeholders for a search).
     pub label: Option<String>,
+    /// The user's label, for the console link.
+    pub user_label: Option<String>,
     /// The series' display name when the user's label is static (no `${...}`).
     pub display: Option<String>,
-    /// Dimension keys the search leaves open: their values come back inside the label, in
-    /// this order (see [`labels`]).
-    pub label_dimensions: Vec<String>,
-    /// Dimensions known from the query itself (single values).
-    pub fixed_dimensions: BTreeMap<String, String>,
+    /// How the series' labels are read.
+    pub series_labels: SeriesLabels,
     /// Whether AWS returns data for it (hidden queries only feed math).
     pub return_data: bool,
-    /// Source account for cross-account observability.
-    pub account_id: Option<String>,
-    /// The expression actually sent, for `executedQueryString`.
-    pub executed: Option<String>,
+    /// The dashboard's UTC offset, for `LabelOptions.Timezone`.
+    pub timezone: Option<String>,
 }
 
 /// Queries that share one GetMetricData call.
@@ -77,10 +106,20 @@ pub struct Batch {
     pub region: Region,
     /// StartTime, ms since the epoch.
     pub start_ms: i64,
-    /// EndTime (exclusive, rounded up to the minute), ms since the epoch.
+    /// The end of the panel's time range, ms since the epoch.
+    pub to_ms: i64,
+    /// EndTime: exclusive at AWS, so the range's end truncated to the minute and one more
+    /// minute, as Grafana sends it; ms since the epoch.
     pub end_ms: i64,
     /// At most [`MAX_QUERIES_PER_CALL`] queries.
     pub queries: Vec<PlannedQuery>,
+}
+
+impl Batch {
+    /// The call's `LabelOptions.Timezone`: the first query's, as Grafana takes it.
+    pub fn timezone(&self) -> Option<&str> {
+        self.queries.first().and_then(|q| q.timezone.as_deref())
+    }
 }
 
 /// The calls to make and the queries that could not be planned.
@@ -173,22 +212,7 @@ fn referenced_ids(expression: &str) -> Vec<&str> {
 struct Fetch {
     spec: Spec,
     label: Option<String>,
-    label_dimensions: Vec<String>,
-    fixed_dimensions: BTreeMap<String, String>,
-    executed: Option<String>,
-}
-
-impl Fetch {
-    /// An expression sent as written, and shown as the executed query.
-    fn expression(expr: String, label: Option<String>) -> Fetch {
-        Fetch {
-            executed: Some(expr.clone()),
-            spec: Spec::Expression(expr),
-            label,
-            label_dimensions: Vec::new(),
-            fixed_dimensions: BTreeMap::new(),
-        }
-    }
+    series_labels: SeriesLabels,
 }
 
 /// A builder query: one MetricStat, or Grafana's SEARCH when it may match several series.
@@ -202,27 +226,31 @@ fn builder(
     period: i32,
 ) -> Result<Fetch, QueryError> {
     // (One statistic: a legacy query with several becomes one GetMetricData entry each.)
-    let fixed: BTreeMap<String, String> = dimensions
-        .iter()
-        .filter_map(|(k, v)| match v.as_slice() {
-            [one] if one != "*" => Some((k.clone(), one.clone())),
-            _ => None,
-        })
-        .collect();
-    if !needs_search(dimensions, match_exact) {
+    let series_labels = SeriesLabels::Builder(dimensions.clone());
+    let all_accounts = q.account == Some(Account::All);
+    if !needs_search(dimensions, match_exact, all_accounts) {
         return Ok(Fetch {
             spec: Spec::MetricStat {
                 namespace: namespace.to_string(),
                 metric_name: metric_name.to_string(),
-                dimensions: fixed.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                dimensions: dimensions
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.first()?.clone())))
+                    .collect(),
                 stat: statistic.as_str().to_string(),
+                account_id: match &q.account {
+                    Some(Account::One(id)) => Some(id.clone()),
+                    _ => None,
+                },
             },
             label: q.label.clone(),
-            label_dimensions: Vec::new(),
-            fixed_dimensions: fixed,
-            executed: None,
+            series_labels,
         });
     }
+    let account_id = match &q.account {
+        Some(Account::One(id)) => Some(id.as_str()),
+        _ => None,
+    };
     let expr = search_expression(
         namespace,
         metric_name,
@@ -230,26 +258,23 @@ fn builder(
         match_exact,
         statistic.as_str(),
         period,
-        q.account_id.as_deref(),
+        account_id,
     );
     let len = search_string_len(&expr);
     if len > MAX_SEARCH_STRING {
         return Err(QueryError::new("dimensions", format!("the SEARCH built from these dimension values is {len} characters long; CloudWatch accepts {MAX_SEARCH_STRING}. Select fewer values, or use * (all values)")));
     }
+    // Every dimension without a single value comes back inside the label.
     let open: Vec<String> = dimensions
-        .keys()
-        .filter(|k| !fixed.contains_key(*k))
-        .cloned()
+        .iter()
+        .filter(|(_, v)| v.len() != 1 || is_wildcard(v))
+        .map(|(k, _)| k.clone())
         .collect();
-    let label = if open.is_empty() {
-        q.label.clone()
-    } else {
-        Some(labels::request(q.label.as_deref(), &open))
-    };
-    let mut fetch = Fetch::expression(expr, label);
-    fetch.label_dimensions = open;
-    fetch.fixed_dimensions = fixed;
-    Ok(fetch)
+    Ok(Fetch {
+        spec: Spec::Search(expr),
+        label: Some(labels::request(q.label.as_deref(), &open)),
+        series_labels,
+    })
 }
 
 /// The GetMetricData entries of one query (one per statistic of a legacy multi-statistic
@@ -264,8 +289,9 @@ fn plan_query(
         return Err(QueryError::new("timeRange", format!("the time range is empty or reversed (from {} to {}); choose a range whose end is after its start", tq.from_ms, tq.to_ms)));
     }
     let region = q.region.resolve(default_region);
+    let range_period = auto_period(tq.from_ms, tq.to_ms, now_ms);
     let period = match q.period {
-        Period::Auto => auto_period(tq.from_ms, tq.to_ms, now_ms),
+        Period::Auto => range_period,
         Period::Seconds(s) => s,
     };
     let fetches = match &q.mode {
@@ -289,11 +315,19 @@ fn plan_query(
                 )
             })
             .collect::<Result<Vec<_>, _>>()?,
-        Mode::Code { expression } => vec![Fetch::expression(
-            expression.replace("$__period_auto", &period.to_string()),
-            q.label.clone(),
-        )],
-        Mode::Insights { sql } => vec![Fetch::expression(sql.clone(), q.label.clone())],
+        // `$__period_auto` is the time range's automatic period, whatever the query's own.
+        Mode::Code { expression } => vec![Fetch {
+            spec: Spec::Math(expression.replace("$__period_auto", &range_period.to_string())),
+            label: q.label.clone(),
+            series_labels: SeriesLabels::Raw,
+        }],
+        Mode::Insights {
+            sql, dimensions, ..
+        } => vec![Fetch {
+            spec: Spec::Sql(sql.clone()),
+            label: q.label.clone(),
+            series_labels: SeriesLabels::Insights(dimensions.clone()),
+        }],
     };
     let id = q.id.clone().unwrap_or_else(|| sanitize_id(&q.ref_id));
     // A static label names the series as written: CloudWatch would append dimensions to it.
@@ -311,12 +345,11 @@ fn plan_query(
             spec: fetch.spec,
             period,
             label: fetch.label,
+            user_label: q.label.clone(),
             display: display.clone(),
-            label_dimensions: fetch.label_dimensions,
-            fixed_dimensions: fetch.fixed_dimensions,
-            return_data: !q.hide,
-            account_id: q.account_id.clone(),
-            executed: fetch.executed,
+            series_labels: fetch.series_labels,
+            return_data: q.return_data,
+            timezone: q.timezone.clone(),
         })
         .collect();
     Ok((region, planned))
@@ -331,9 +364,7 @@ pub fn plan(queries: Vec<TimedQuery>, default_region: &Region, now_ms: i64) -> P
     for tq in &queries {
         match plan_query(tq, default_region, now_ms) {
             Ok((region, planned)) => {
-                // GetMetricData's EndTime is exclusive: round up so the last minute is included.
-                let end = ceil_to(tq.to_ms, 60_000);
-                let key = (region, tq.from_ms, end);
+                let key = (region, tq.from_ms, tq.to_ms);
                 let ids = used_ids.entry(key.clone()).or_default();
                 if tq.query.id.is_some() && ids.contains(&planned[0].id) {
                     out.errors.push((
@@ -362,11 +393,17 @@ pub fn plan(queries: Vec<TimedQuery>, default_region: &Region, now_ms: i64) -> P
             Err(e) => out.errors.push((tq.query.ref_id.clone(), e)),
         }
     }
-    for ((region, start_ms, end_ms), queries) in groups {
+    for ((region, start_ms, to_ms), queries) in groups {
+        // GetMetricData's EndTime is exclusive: the next minute, so the last one is included.
+        let end_ms = to_ms
+            .div_euclid(60_000)
+            .saturating_add(1)
+            .saturating_mul(60_000);
         for chunk in split_group(queries) {
             out.batches.push(Batch {
                 region: region.clone(),
                 start_ms,
+                to_ms,
                 end_ms,
                 queries: chunk,
             });
@@ -395,7 +432,7 @@ fn split_group(queries: Vec<PlannedQuery>) -> Vec<Vec<PlannedQuery>> {
         i
     }
     for (i, q) in queries.iter().enumerate() {
-        if let Spec::Expression(expr) = &q.spec {
+        if let Some(expr) = q.spec.expression() {
             for id in referenced_ids(expr) {
                 if let Some(&j) = index.get(id) {
                     let (a, b) = (root(&mut parent, i), root(&mut parent, j));
@@ -519,18 +556,16 @@ mod tests {
                 namespace: "AWS/EC2".into(),
                 metric_name: "CPUUtilization".into(),
                 dimensions: vec![("InstanceId".into(), "i-1".into())],
-                stat: "Sum".into()
+                stat: "Sum".into(),
+                account_id: None,
             }
         );
         assert_eq!(qs[0].label, None);
-        assert!(
-            matches!(&qs[1].spec, Spec::Expression(e) if e.starts_with("REMOVE_EMPTY(SEARCH("))
-        );
+        assert!(matches!(&qs[1].spec, Spec::Search(e) if e.starts_with("REMOVE_EMPTY(SEARCH(")));
         assert_eq!(
             qs[1].label.as_deref(),
             Some("cpu|&|${PROP('Dim.InstanceId')}")
         );
-        assert_eq!(qs[1].label_dimensions, vec!["InstanceId"]);
     }
 
     #[test]
@@ -565,7 +600,8 @@ mod tests {
         assert_eq!(plan.batches.len(), 3);
         for b in &plan.batches {
             assert_eq!(b.end_ms % 60_000, 0);
-            assert!(b.end_ms >= to && b.end_ms - to < 60_000);
+            assert!(b.end_ms > to && b.end_ms - to <= 60_000);
+            assert_eq!(b.to_ms, to);
         }
         let sizes: Vec<usize> = plan.batches.iter().map(|b| b.queries.len()).collect();
         assert_eq!(sizes.iter().sum::<usize>(), 4);
@@ -606,7 +642,7 @@ mod tests {
             .collect();
         qs.push(tq(
             "X",
-            r#"{"namespace":"N","metricName":"M","id":"m1","hide":true,"period":"60"}"#,
+            r#"{"namespace":"N","metricName":"M","id":"m1","hide":true,"period":"60","type":"timeSeriesQuery"}"#,
             NOW - HOUR,
             NOW,
         ));
@@ -660,7 +696,7 @@ mod tests {
             NOW,
         );
         assert_eq!(
-            plan.batches[0].queries[0].executed.as_deref(),
+            plan.batches[0].queries[0].spec.expression(),
             Some("SEARCH('{AWS/EC2} CPU', 'Average', 60)")
         );
         let fields: Vec<(&str, &str)> = plan

@@ -3,6 +3,9 @@
 //! dimensions, `alias`, expressions without an editor mode.
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use serde_json::{Map, Value};
 
@@ -128,7 +131,22 @@ pub enum Mode {
     Insights {
         /// The query, sent as written.
         sql: String,
+        /// The dimensions its series are labelled with, as Grafana reads them: those stored
+        /// with the query, and (builder mode) each GROUP BY key, open (`*`).
+        dimensions: BTreeMap<String, Vec<String>>,
+        /// The namespace and metric of a builder query with GROUP BY keys, when stored: the
+        /// keys' values are then looked up (ListMetrics) to label the series, as Grafana does.
+        group_by_source: Option<(String, String)>,
     },
+}
+
+/// Whose metrics a query reads, with cross-account observability.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Account {
+    /// Every account the monitoring account sees (`all`): a SEARCH across them.
+    All,
+    /// One source account.
+    One(String),
 }
 
 /// One parsed metrics query.
@@ -144,12 +162,17 @@ pub struct MetricQuery {
     pub mode: Mode,
     /// The period, fixed or chosen from the time range.
     pub period: Period,
-    /// Label template (`label`, or the legacy `alias` converted).
+    /// Label template (`label`, or the legacy `alias` converted); an empty `label` is none,
+    /// whatever `alias` says, as in Grafana.
     pub label: Option<String>,
-    /// Hidden queries feed math only (ReturnData=false).
-    pub hide: bool,
-    /// Cross-account observability source account.
-    pub account_id: Option<String>,
+    /// Whether AWS returns its data (ReturnData): a hidden panel query only feeds math. Alert
+    /// rules and server-side expressions send no `type`, and always get data, as in Grafana.
+    pub return_data: bool,
+    /// Cross-account observability: whose metrics it reads.
+    pub account: Option<Account>,
+    /// The dashboard's UTC offset (`timezoneUTCOffset`, e.g. `+0130`), for the times in
+    /// CloudWatch's dynamic labels (`LabelOptions.Timezone`).
+    pub timezone: Option<String>,
 }
 
 /// Parses `period`: empty/`auto` is automatic, else seconds or a duration such as `5m`.
@@ -159,7 +182,8 @@ pub fn parse_period(obj: &Map<String, Value>) -> Result<Period, QueryError> {
         Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
         Some(Value::String(s)) => {
             let s = s.trim();
-            if s.is_empty() || s.eq_ignore_ascii_case("auto") {
+            // `$__period_auto`, the macro of expressions, means the same as a period.
+            if s.is_empty() || s.eq_ignore_ascii_case("auto") || s == "$__period_auto" {
                 return Ok(Period::Auto);
             }
             if s.starts_with('$') {
@@ -246,36 +270,22 @@ pub fn parse_dimensions(
     Ok(out)
 }
 
-/// Converts a legacy `alias` (`{{metric}} {{InstanceId}}`) into CloudWatch dynamic labels, as
-/// Grafana's own migration does.
+/// Converts a legacy `alias` (`{{metric}} {{InstanceId}}`) into CloudWatch dynamic labels, with
+/// Grafana's pattern (`{{ name }}`, at least one character inside) and names.
 pub fn alias_to_label(alias: &str) -> String {
-    let mut out = String::new();
-    let mut rest = alias;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        match after.find("}}") {
-            Some(end) => {
-                let name = after[..end].trim();
-                out.push_str(&match name {
-                    "metric" => "${PROP('MetricName')}".to_string(),
-                    "namespace" => "${PROP('Namespace')}".to_string(),
-                    "period" => "${PROP('Period')}".to_string(),
-                    "region" => "${PROP('Region')}".to_string(),
-                    "stat" => "${PROP('Stat')}".to_string(),
-                    "label" => "${LABEL}".to_string(),
-                    dim => format!("${{PROP('Dim.{dim}')}}"),
-                });
-                rest = &after[end + 2..];
-            }
-            None => {
-                out.push_str(&rest[start..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    static PATTERN: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\{\{\s*(.+?)\s*\}\}").expect("a valid pattern"));
+    PATTERN
+        .replace_all(alias, |c: &regex::Captures| match &c[1] {
+            "metric" => "${PROP('MetricName')}".to_string(),
+            "namespace" => "${PROP('Namespace')}".to_string(),
+            "period" => "${PROP('Period')}".to_string(),
+            "region" => "${PROP('Region')}".to_string(),
+            "stat" => "${PROP('Stat')}".to_string(),
+            "label" => "${LABEL}".to_string(),
+            dim => format!("${{PROP('Dim.{dim}')}}"),
+        })
+        .into_owned()
 }
 
 /// Whether an id can be used as a GetMetricData query id.
@@ -325,7 +335,7 @@ fn check_lengths(q: &MetricQuery) -> Result<(), QueryError> {
             }
         }
         Mode::Code { expression } => check_len("expression", expression, MAX_EXPRESSION)?,
-        Mode::Insights { sql } => check_len("sqlExpression", sql, MAX_EXPRESSION)?,
+        Mode::Insights { sql, .. } => check_len("sqlExpression", sql, MAX_EXPRESSION)?,
     }
     Ok(())
 }
@@ -355,13 +365,18 @@ fn parse_id(obj: &Map<String, Value>) -> Result<Option<String>, QueryError> {
     }
 }
 
-fn parse_mode(obj: &Map<String, Value>) -> Result<Mode, QueryError> {
+fn parse_mode(obj: &Map<String, Value>, from_panel: bool) -> Result<Mode, QueryError> {
     let editor_mode = opt_int(obj, "metricEditorMode")?;
     let expression = opt_str(obj, "expression")?;
     match opt_int(obj, "metricQueryType")?.unwrap_or(0) {
         1 => Ok(Mode::Insights {
             sql: opt_str(obj, "sqlExpression")?
                 .ok_or_else(|| QueryError::new("sqlExpression", "is empty; write a Metrics Insights query such as SELECT AVG(CPUUtilization) FROM SCHEMA(\"AWS/EC2\")"))?,
+            dimensions: insights_dimensions(obj, editor_mode != Some(1))?,
+            group_by_source: match (opt_str(obj, "namespace")?, opt_str(obj, "metricName")?) {
+                (Some(ns), Some(metric)) if editor_mode != Some(1) => Some((ns, metric)),
+                _ => None,
+            },
         }),
         // Before the editor had modes, a non-empty expression meant code mode.
         0 if editor_mode == Some(1) || (editor_mode.is_none() && expression.is_some()) => {
@@ -369,32 +384,75 @@ fn parse_mode(obj: &Map<String, Value>) -> Result<Mode, QueryError> {
                 expression: expression.ok_or_else(|| QueryError::new("expression", "is empty; write a metric math or SEARCH expression, or switch to Builder mode"))?,
             })
         }
-        0 => builder(obj),
+        0 => builder(obj, from_panel),
         other => Err(QueryError::new("metricQueryType", format!("{other} is not a query type; use 0 (Metric Search) or 1 (Metrics Insights)"))),
     }
 }
 
+/// The dimensions a Metrics Insights query's series are labelled with: the stored ones, and
+/// in builder mode each GROUP BY key of the `sql` model, open.
+fn insights_dimensions(
+    obj: &Map<String, Value>,
+    builder_mode: bool,
+) -> Result<BTreeMap<String, Vec<String>>, QueryError> {
+    let mut dimensions = parse_dimensions(obj)?;
+    if builder_mode {
+        let keys = obj
+            .get("sql")
+            .and_then(|s| s.pointer("/groupBy/expressions"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e.pointer("/property/name").and_then(Value::as_str))
+            .filter(|k| !k.is_empty());
+        for key in keys {
+            dimensions.insert(key.to_string(), vec!["*".to_string()]);
+        }
+    }
+    Ok(dimensions)
+}
+
+/// `label`, which wins over the legacy `alias` even when empty; an empty label is none.
+fn parse_label(obj: &Map<String, Value>) -> Result<Option<String>, QueryError> {
+    let stored = match obj.get("label") {
+        Some(Value::String(l)) => l.clone(),
+        None | Some(Value::Null) => opt_str(obj, "alias")?
+            .map(|a| alias_to_label(&a))
+            .unwrap_or_default(),
+        Some(_) => opt_str(obj, "label")?.unwrap_or_default(),
+    };
+    Ok(Some(stored).filter(|l| !l.is_empty()))
+}
+
+/// Whether Grafana's query runner sent the query (it sets `type`): alert rules, recording
+/// rules and server-side expressions send the stored model without one.
+fn from_query_runner(obj: &Map<String, Value>) -> Result<bool, QueryError> {
+    Ok(opt_str(obj, "type")?.is_some())
+}
+
 /// Parses one metrics query model (already known to be an object of `queryMode` Metrics).
 pub fn parse(ref_id: &str, obj: &Map<String, Value>) -> Result<MetricQuery, QueryError> {
-    let label = match opt_str(obj, "label")? {
-        Some(l) => Some(l),
-        None => opt_str(obj, "alias")?.map(|a| alias_to_label(&a)),
-    };
+    let from_panel = from_query_runner(obj)?;
+    let hide = opt_bool(obj, "hide")?.unwrap_or(false);
     let query = MetricQuery {
         ref_id: ref_id.to_string(),
         id: parse_id(obj)?,
         region: parse_region(obj)?,
-        mode: parse_mode(obj)?,
+        mode: parse_mode(obj, from_panel)?,
         period: parse_period(obj)?,
-        label,
-        hide: opt_bool(obj, "hide")?.unwrap_or(false),
-        account_id: opt_str(obj, "accountId")?.filter(|a| a != "all"),
+        label: parse_label(obj)?,
+        return_data: !(hide && from_panel),
+        account: opt_str(obj, "accountId")?.map(|a| match a.as_str() {
+            "all" => Account::All,
+            _ => Account::One(a),
+        }),
+        timezone: opt_str(obj, "timezoneUTCOffset")?,
     };
     check_lengths(&query)?;
     Ok(query)
 }
 
-fn builder(obj: &Map<String, Value>) -> Result<Mode, QueryError> {
+fn builder(obj: &Map<String, Value>, from_panel: bool) -> Result<Mode, QueryError> {
     let namespace = opt_str(obj, "namespace")?.ok_or_else(|| {
         QueryError::new("namespace", "is empty; choose a namespace such as AWS/EC2")
     })?;
@@ -407,7 +465,12 @@ fn builder(obj: &Map<String, Value>) -> Result<Mode, QueryError> {
     if metric_name.starts_with('$') {
         return Err(QueryError::unexpanded_variable("metricName", &metric_name));
     }
-    let statistics = statistics(obj)?;
+    let mut statistics = statistics(obj)?;
+    // Grafana's backend takes the first of a legacy `statistics` list; its dashboard migration
+    // made one query of each for panels, which Stratus does when the panel asks.
+    if !from_panel {
+        statistics.truncate(1);
+    }
     Ok(Mode::Builder {
         namespace,
         metric_name,
@@ -516,9 +579,10 @@ mod tests {
         .unwrap();
         assert_eq!(q.region, RegionSpec::Default);
         assert_eq!(q.period, Period::Seconds(300));
-        assert!(q.hide);
+        // Without a `type` (an alert rule), a hidden query still returns data.
+        assert!(q.return_data);
         assert_eq!(q.id.as_deref(), Some("m1"));
-        assert_eq!(q.account_id, None);
+        assert_eq!(q.account, Some(Account::All));
         assert_eq!(q.label.as_deref(), Some("${PROP('Dim.InstanceId')}"));
         let Mode::Builder {
             dimensions,
@@ -705,7 +769,7 @@ mod tests {
     }
 
     #[test]
-    fn a_legacy_statistics_list_asks_for_each() {
+    fn a_legacy_statistics_list_asks_for_each_in_a_panel_and_the_first_in_an_alert() {
         let stats = |json: &str| match p(json).unwrap().mode {
             Mode::Builder { statistics, .. } => statistics
                 .iter()
@@ -713,11 +777,17 @@ mod tests {
                 .collect::<Vec<_>>(),
             other => panic!("{other:?}"),
         };
+        // A panel's query (Grafana's query runner sets `type`) asks for each, as Grafana's
+        // dashboard migration splits it; an alert rule's for the first, as Grafana's backend.
         assert_eq!(
             stats(
-                r#"{"namespace":"N","metricName":"M","statistics":["Average","Maximum","Average"]}"#
+                r#"{"type":"timeSeriesQuery","namespace":"N","metricName":"M","statistics":["Average","Maximum","Average"]}"#
             ),
             vec!["Average", "Maximum"]
+        );
+        assert_eq!(
+            stats(r#"{"namespace":"N","metricName":"M","statistics":["Maximum","Average"]}"#),
+            vec!["Maximum"]
         );
         // `statistic` wins; none at all is Average.
         assert_eq!(

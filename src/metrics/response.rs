@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_cloudwatch::types::StatusCode as ResultStatus;
-use http::StatusCode;
 use serde_json::{json, Value};
 
 use crate::frames::SeriesFrame;
@@ -13,7 +12,7 @@ use crate::query::{Answer, Failure};
 
 use super::labels;
 use super::links::console_link;
-use super::plan::{Batch, PlannedQuery};
+use super::plan::{Batch, PlannedQuery, SeriesLabels};
 
 /// A message AWS attached to a call or to one result.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -97,8 +96,9 @@ fn merge(pages: &[Page]) -> (Vec<SeriesResult>, Vec<String>) {
                     entry.messages.push(m.clone());
                 }
             }
-            // Any page that was partial or failed decides the series' status.
-            if !matches!(r.status, None | Some(ResultStatus::Complete)) {
+            // A series continued on a later page (PartialData, then NextToken) ends with the
+            // status of its last part, as Grafana reads it.
+            if r.status.is_some() {
                 entry.status = r.status.clone();
             }
         }
@@ -106,46 +106,36 @@ fn merge(pages: &[Page]) -> (Vec<SeriesResult>, Vec<String>) {
     (merged, call_notices)
 }
 
-/// A result AWS could not compute for this query: the query fails, the others go on.
-fn result_failure(q: &PlannedQuery, s: &SeriesResult) -> Option<Failure> {
-    let coded = |code: &str| s.messages.iter().any(|m| m.code == code);
-    let forbidden = s.status == Some(ResultStatus::Forbidden) || coded("Forbidden");
-    let failed =
-        forbidden || s.status == Some(ResultStatus::InternalError) || coded("ArithmeticError");
-    if !failed {
-        return None;
-    }
-    let detail: Vec<String> = s
+/// What AWS said went wrong with part of a query's result (a Forbidden or ArithmeticError
+/// message, a result it could not compute), in words; the query keeps its other series.
+fn result_problem(s: &SeriesResult) -> Option<String> {
+    let problems: Vec<String> = s
         .messages
         .iter()
+        .filter(|m| matches!(m.code.as_str(), "Forbidden" | "ArithmeticError"))
         .map(|m| {
-            if m.text.is_empty() {
-                m.code.clone()
+            let what = if m.code == "Forbidden" {
+                "AWS denied part of the data"
             } else {
-                format!("{}: {}", m.code, m.text)
+                "AWS dropped data points it could not compute"
+            };
+            if m.text.is_empty() {
+                format!("{what} ({})", m.code)
+            } else {
+                format!("{what} ({}: {})", m.code, m.text)
             }
         })
         .collect();
-    let detail = if detail.is_empty() {
-        s.status
-            .as_ref()
-            .map(|st| st.as_str().to_string())
-            .unwrap_or_default()
-    } else {
-        detail.join("; ")
-    };
-    let status = if forbidden {
-        StatusCode::FORBIDDEN
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Some(Failure::downstream(
-        status,
-        format!(
-            "CloudWatch could not compute query {} ({}): {detail}",
-            q.ref_id, q.id
-        ),
-    ))
+    if !problems.is_empty() {
+        return Some(problems.join("; "));
+    }
+    match &s.status {
+        Some(ResultStatus::Forbidden) => Some("AWS denied part of the data (Forbidden)".into()),
+        Some(ResultStatus::InternalError) => {
+            Some("AWS could not compute part of the data (InternalError); try again".into())
+        }
+        _ => None,
+    }
 }
 
 /// Frame meta shared by a query's frames: Grafana's type hint, the period and id, the
@@ -156,14 +146,25 @@ fn frame_meta(q: &PlannedQuery, call_notices: &[String], mine: &[&SeriesResult])
         if s.status == Some(ResultStatus::PartialData) {
             notices.push(PARTIAL_DATA.to_string());
         }
-        notices.extend(s.messages.iter().filter_map(notice_text));
+        notices.extend(result_problem(s));
+        notices.extend(
+            s.messages
+                .iter()
+                .filter(|m| !matches!(m.code.as_str(), "Forbidden" | "ArithmeticError"))
+                .filter_map(notice_text),
+        );
     }
-    notices.dedup();
+    let mut seen = Vec::new();
+    notices.retain(|n| {
+        let new = !seen.contains(n);
+        seen.push(n.clone());
+        new
+    });
     let mut meta = json!({
         "type": "timeseries-multi",
         "custom": { "period": q.period, "id": q.id },
     });
-    if let Some(e) = &q.executed {
+    if let Some(e) = q.spec.expression() {
         meta["executedQueryString"] = json!(e);
     }
     if !notices.is_empty() {
@@ -175,28 +176,75 @@ fn frame_meta(q: &PlannedQuery, call_notices: &[String], mine: &[&SeriesResult])
     meta
 }
 
-/// One series as a frame, labelled as Grafana's CloudWatch labels it, so alert rules keep their
-/// instances and `$labels`: `Series` (the series name) and, for a builder query, each of its
-/// dimensions (single values as given, the others from the label's parts). Also the display
-/// name (a static user label as written) and the console link.
+/// A series' name and labels, as Grafana's CloudWatch reads them for the query's kind, so alert
+/// rules keep their instances and `$labels`.
+fn series_labels(q: &PlannedQuery, label: &str) -> (String, BTreeMap<String, String>) {
+    let mut out = BTreeMap::new();
+    match &q.series_labels {
+        SeriesLabels::Raw => {
+            let (name, _) = labels::split(label);
+            out.insert("Series".to_string(), name.to_string());
+            (name.to_string(), out)
+        }
+        SeriesLabels::Builder(dimensions) => {
+            let (name, mut parts) = labels::split(label);
+            out.insert("Series".to_string(), name.to_string());
+            for (key, values) in dimensions {
+                let value = match values.as_slice() {
+                    [one] if one != "*" => Some(one.as_str()),
+                    _ => parts.next(),
+                };
+                if let Some(v) = value {
+                    out.insert(key.clone(), v.to_string());
+                }
+            }
+            (name.to_string(), out)
+        }
+        SeriesLabels::Insights(dimensions) => {
+            out.insert("Series".to_string(), label.to_string());
+            for (key, values) in dimensions {
+                let value = match values.as_slice() {
+                    [one] if one != "*" => Some(one.as_str()),
+                    // No value of a GROUP BY key for this series: CloudWatch says Other.
+                    [] => Some("Other"),
+                    // The last value that matches, as Grafana's loop keeps it.
+                    many => many.iter().rev().find_map(|v| {
+                        if v == "*" || v == label {
+                            Some(label)
+                        } else {
+                            label.contains(v.as_str()).then_some(v.as_str())
+                        }
+                    }),
+                };
+                if let Some(v) = value {
+                    out.insert(key.clone(), v.to_string());
+                }
+            }
+            (label.to_string(), out)
+        }
+    }
+}
+
+/// The frame config of a query's series: its display name and console link.
+fn value_config(display: &str, link: Option<&str>) -> Value {
+    let mut config = json!({ "displayNameFromDS": display });
+    if let Some(url) = link {
+        config["links"] =
+            json!([{ "title": "View in CloudWatch console", "targetBlank": true, "url": url }]);
+    }
+    config
+}
+
+/// One series as a frame: its labels, its display name (a static user label as written), the
+/// console link.
 fn series_frame(
     q: &PlannedQuery,
     s: &SeriesResult,
     meta: Value,
     link: Option<&str>,
 ) -> SeriesFrame {
-    let (name, values) = labels::split(&s.label);
-    let mut frame_labels: BTreeMap<String, String> = q.fixed_dimensions.clone();
-    for (key, value) in q.label_dimensions.iter().zip(values) {
-        frame_labels.insert(key.clone(), value.to_string());
-    }
-    frame_labels.insert("Series".to_string(), name.to_string());
-    let display = q.display.as_deref().unwrap_or(name);
-    let mut config = json!({ "displayNameFromDS": display });
-    if let Some(url) = link {
-        config["links"] =
-            json!([{ "title": "View in CloudWatch console", "targetBlank": true, "url": url }]);
-    }
+    let (name, frame_labels) = series_labels(q, &s.label);
+    let display = q.display.clone().unwrap_or(name);
     // A malformed answer with more timestamps than values (or the reverse) keeps the pairs.
     let n = s.timestamps_ms.len().min(s.values.len());
     let (stamps, vals) = (&s.timestamps_ms[..n], &s.values[..n]);
@@ -217,14 +265,100 @@ fn series_frame(
             .unzip()
     };
     SeriesFrame {
-        name: display.to_string(),
+        name: display.clone(),
         ref_id: q.ref_id.clone(),
         meta: Some(meta),
         times_ns,
         values,
         labels: frame_labels,
-        value_config: Some(config),
+        value_config: Some(value_config(&display, link)),
     }
+}
+
+/// The dimension whose values a builder query lists, when it lists several and leaves none
+/// open (`*`): the one with the most values, the first in key order among equals.
+fn multi_valued(q: &PlannedQuery) -> Option<(&String, &Vec<String>)> {
+    let SeriesLabels::Builder(dimensions) = &q.series_labels else {
+        return None;
+    };
+    if dimensions.values().any(|v| v.iter().any(|x| x == "*")) {
+        return None;
+    }
+    dimensions.iter().filter(|(_, v)| v.len() > 1).fold(
+        None,
+        |best: Option<(&String, &Vec<String>)>, kv| match best {
+            Some(b) if b.1.len() >= kv.1.len() => Some(b),
+            _ => Some(kv),
+        },
+    )
+}
+
+/// A series without data of a query over several values of a dimension: one empty frame per
+/// value, labelled with it, as Grafana answers, so an alert rule sees NoData per instance.
+fn empty_per_value(
+    q: &PlannedQuery,
+    s: &SeriesResult,
+    meta: &Value,
+    link: Option<&str>,
+) -> Option<Vec<SeriesFrame>> {
+    if !s.values.is_empty() {
+        return None;
+    }
+    let (key, values) = multi_valued(q)?;
+    let SeriesLabels::Builder(dimensions) = &q.series_labels else {
+        return None;
+    };
+    let (name, _) = labels::split(&s.label);
+    Some(
+        values
+            .iter()
+            .map(|value| {
+                let mut frame_labels: BTreeMap<String, String> = dimensions
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.first()?.clone())))
+                    .collect();
+                frame_labels.insert(key.clone(), value.clone());
+                SeriesFrame {
+                    name: name.to_string(),
+                    ref_id: q.ref_id.clone(),
+                    meta: Some(meta.clone()),
+                    labels: frame_labels,
+                    value_config: Some(value_config(name, link)),
+                    ..Default::default()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A query whose every result AWS refused or could not compute, with no data at all: its
+/// error, as Grafana answers it (with data, the problem is a notice on the frames instead).
+fn failure(q: &PlannedQuery, mine: &[&SeriesResult]) -> Option<Failure> {
+    if mine.iter().any(|s| !s.values.is_empty()) {
+        return None;
+    }
+    let problems: Vec<String> = mine.iter().filter_map(|s| result_problem(s)).collect();
+    if problems.is_empty() {
+        return None;
+    }
+    let forbidden = mine.iter().any(|s| {
+        s.status == Some(ResultStatus::Forbidden)
+            || s.messages.iter().any(|m| m.code == "Forbidden")
+    });
+    let status = if forbidden {
+        http::StatusCode::FORBIDDEN
+    } else {
+        http::StatusCode::BAD_REQUEST
+    };
+    Some(Failure::downstream(
+        status,
+        format!(
+            "CloudWatch could not answer query {} ({}): {}",
+            q.ref_id,
+            q.id,
+            problems.join("; ")
+        ),
+    ))
 }
 
 /// One query's answer from its series.
@@ -234,7 +368,7 @@ fn answer(
     mine: &[&SeriesResult],
     call_notices: &[String],
 ) -> Answer {
-    if let Some(f) = mine.iter().find_map(|s| result_failure(q, s)) {
+    if let Some(f) = failure(q, mine) {
         return Err(f);
     }
     let meta = frame_meta(q, call_notices, mine);
@@ -249,7 +383,10 @@ fn answer(
     } else {
         let link = console_link(batch, q);
         mine.iter()
-            .map(|s| series_frame(q, s, meta.clone(), link.as_deref()))
+            .flat_map(|s| {
+                empty_per_value(q, s, &meta, link.as_deref())
+                    .unwrap_or_else(|| vec![series_frame(q, s, meta.clone(), link.as_deref())])
+            })
             .collect()
     };
     frames
@@ -302,7 +439,6 @@ pub fn by_ref_id(answers: impl IntoIterator<Item = (String, Answer)>) -> Vec<(St
 mod tests {
     use super::*;
     use crate::metrics::testing::{self, frames};
-    use crate::query::ErrorSource;
 
     const NOW: i64 = 1_610_740_000_000;
 
@@ -390,8 +526,9 @@ mod tests {
             notices.iter().any(|n| n.contains("most metrics")),
             "{notices:?}"
         );
+        // label1 was partial on page 1 and completed on page 2: no partial-data notice.
         assert!(
-            notices.iter().any(|n| n.contains("partial data")),
+            !notices.iter().any(|n| n.contains("partial data")),
             "{notices:?}"
         );
         assert_eq!(f[1].labels["InstanceId"], "i-2");
@@ -399,15 +536,15 @@ mod tests {
     }
 
     #[test]
-    fn forbidden_and_arithmetic_errors_stay_with_their_query() {
+    fn forbidden_and_arithmetic_errors_keep_the_data_with_a_notice_or_fail_without_any() {
         let b = batch(&[
             ("A", r#"{"id":"a","namespace":"N","metricName":"M"}"#),
             ("B", r#"{"id":"b","namespace":"N","metricName":"M"}"#),
             ("C", r#"{"id":"c","metricEditorMode":1,"expression":"a/b"}"#),
         ]);
-        let mut forbidden = series("a", "", ResultStatus::Forbidden, &[], &[]);
+        let mut forbidden = series("a", "M", ResultStatus::Forbidden, &[], &[]);
         forbidden.messages = vec![message("Forbidden", "Access denied when getting data")];
-        let mut arith = series("c", "c", ResultStatus::Complete, &[], &[]);
+        let mut arith = series("c", "c", ResultStatus::Complete, &[60_000], &[2.0]);
         arith.messages = vec![message("ArithmeticError", "division by zero")];
         let out: BTreeMap<String, Answer> = assemble(
             &b,
@@ -423,26 +560,40 @@ mod tests {
         .into_iter()
         .collect();
         let a = out["A"].as_ref().unwrap_err();
-        assert_eq!(
-            (a.status, a.source),
-            (StatusCode::FORBIDDEN, ErrorSource::Downstream)
-        );
+        assert_eq!(a.status, http::StatusCode::FORBIDDEN);
         assert!(
-            a.message.contains("Access denied when getting data"),
+            a.message
+                .contains("Forbidden: Access denied when getting data"),
             "{}",
             a.message
         );
-        assert_eq!(frames(&out["B"]).len(), 1);
-        let c = out["C"].as_ref().unwrap_err();
-        assert_eq!(c.status, StatusCode::BAD_REQUEST);
-        assert!(c.message.contains("ArithmeticError: division by zero"));
+        let notices = |r: &str| -> Vec<String> {
+            frames(&out[r])[0].meta.as_ref().unwrap()["notices"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|n| n["text"].as_str().unwrap().to_string())
+                .collect()
+        };
+        assert!(notices("B").is_empty());
+        let c = frames(&out["C"]);
+        assert_eq!(c[0].values, vec![Some(2.0)]);
+        assert_eq!(
+            notices("C"),
+            vec![
+                "AWS dropped data points it could not compute (ArithmeticError: division by zero)"
+            ]
+        );
     }
 
     #[test]
     fn no_data_is_an_empty_frame_and_hidden_queries_return_nothing() {
         let b = batch(&[
             ("A", r#"{"namespace":"N","metricName":"M"}"#),
-            ("H", r#"{"namespace":"N","metricName":"M","hide":true}"#),
+            (
+                "H",
+                r#"{"namespace":"N","metricName":"M","hide":true,"type":"timeSeriesQuery"}"#,
+            ),
         ]);
         let out = assemble(&b, &[Page::default()]);
         assert_eq!(out.len(), 1);
@@ -528,7 +679,7 @@ mod tests {
     fn a_legacy_query_with_several_statistics_answers_each() {
         let b = batch(&[(
             "A",
-            r#"{"namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-1"},"statistics":["Average","Maximum"]}"#,
+            r#"{"type":"timeSeriesQuery","namespace":"AWS/EC2","metricName":"CPUUtilization","dimensions":{"InstanceId":"i-1"},"statistics":["Average","Maximum"]}"#,
         )]);
         let ids: Vec<&str> = b.queries.iter().map(|q| q.id.as_str()).collect();
         assert_eq!(ids, vec!["queryA", "queryA_s2"]);

@@ -6,21 +6,52 @@ use std::collections::BTreeMap;
 /// CloudWatch's limit on the search string inside SEARCH().
 pub const MAX_SEARCH_STRING: usize = 1024;
 
-/// Escapes a value for a double-quoted term inside the single-quoted SEARCH string.
-fn quote(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\\\"").replace('\'', "\\'"))
+/// A dimension value as a double-quoted term inside the single-quoted SEARCH string: only its
+/// quotes are escaped, as Grafana escapes them.
+fn value_term(v: &str) -> String {
+    format!("\"{}\"", v.replace('"', "\\\"").replace('\'', "\\'"))
 }
 
-/// Whether a builder query must become a SEARCH: not exact, or any dimension with several
-/// values, no value, or `*`.
-pub fn needs_search(dimensions: &BTreeMap<String, Vec<String>>, match_exact: bool) -> bool {
-    !match_exact
-        || dimensions
-            .values()
-            .any(|v| v.len() != 1 || v.iter().any(|x| x == "*"))
+/// A string quoted as Go's `%q` quotes it (Grafana quotes the namespace and account id so):
+/// backslashes, double quotes and control characters escaped.
+fn go_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
-/// Builds Grafana's SEARCH expression for a builder query.
+/// Whether a dimension's values leave it open: `*` among them, or none at all.
+pub fn is_wildcard(values: &[String]) -> bool {
+    values.is_empty() || values.iter().any(|v| v == "*")
+}
+
+/// Whether a builder query must become a SEARCH: not exact, any dimension with several
+/// values, no value or `*`, or every account of a monitoring account.
+pub fn needs_search(
+    dimensions: &BTreeMap<String, Vec<String>>,
+    match_exact: bool,
+    all_accounts: bool,
+) -> bool {
+    all_accounts || !match_exact || dimensions.values().any(|v| v.len() != 1 || is_wildcard(v))
+}
+
+/// Builds Grafana's SEARCH expression for a builder query, term for term: the schema (exact
+/// match) or namespace, the metric name, the dimensions with values in key order, then (not
+/// exact) the open dimension keys, then the source account.
 pub fn search_expression(
     namespace: &str,
     metric_name: &str,
@@ -30,39 +61,33 @@ pub fn search_expression(
     period: i32,
     account_id: Option<&str>,
 ) -> String {
-    let mut terms = Vec::new();
-    if match_exact {
-        let mut schema = vec![quote(namespace)];
-        schema.extend(dimensions.keys().map(|k| quote(k)));
-        terms.push(format!("{{{}}}", schema.join(",")));
-    } else {
-        terms.push(format!("Namespace={}", quote(namespace)));
-    }
-    terms.push(format!("MetricName={}", quote(metric_name)));
+    let mut terms = vec![format!("MetricName=\"{metric_name}\"")];
     // BTreeMap iteration keeps dimension keys sorted, as Grafana sorts them.
-    for (key, values) in dimensions {
-        let concrete: Vec<&String> = values.iter().filter(|v| *v != "*").collect();
-        let wildcard = concrete.is_empty() || concrete.len() != values.len();
-        match (wildcard, concrete.as_slice()) {
-            (true, _) => {
-                // Exact search already names the key in the schema.
-                if !match_exact {
-                    terms.push(quote(key));
-                }
-            }
-            (false, [one]) => terms.push(format!("{}={}", quote(key), quote(one))),
-            (false, many) => terms.push(format!(
-                "{}=({})",
-                quote(key),
-                many.iter()
-                    .map(|v| quote(v))
-                    .collect::<Vec<_>>()
-                    .join(" OR ")
-            )),
-        }
+    for (key, values) in dimensions.iter().filter(|(_, v)| !is_wildcard(v)) {
+        let alternatives: Vec<String> = values.iter().map(|v| value_term(v)).collect();
+        let term = match alternatives.as_slice() {
+            [one] => one.clone(),
+            many => format!("({})", many.join(" OR ")),
+        };
+        terms.push(format!("\"{key}\"={term}"));
     }
+    let scope = if match_exact {
+        let schema: Vec<String> = std::iter::once(go_quote(namespace))
+            .chain(dimensions.keys().map(|k| format!("\"{k}\"")))
+            .collect();
+        format!("{{{}}}", schema.join(","))
+    } else {
+        terms.extend(
+            dimensions
+                .iter()
+                .filter(|(_, v)| is_wildcard(v))
+                .map(|(k, _)| format!("\"{k}\"")),
+        );
+        format!("Namespace={}", go_quote(namespace))
+    };
+    terms.insert(0, scope);
     if let Some(acc) = account_id {
-        terms.push(format!(":aws.AccountId={}", quote(acc)));
+        terms.push(format!(":aws.AccountId={}", go_quote(acc)));
     }
     format!(
         "REMOVE_EMPTY(SEARCH('{}', '{}', {}))",
@@ -159,9 +184,10 @@ mod tests {
             search_string_len("REMOVE_EMPTY(SEARCH('abc', 'Sum', 60))"),
             3
         );
-        assert!(needs_search(&dims(&[("a", &["*"])]), true));
-        assert!(needs_search(&dims(&[("a", &["1", "2"])]), true));
-        assert!(needs_search(&dims(&[("a", &["1"])]), false));
-        assert!(!needs_search(&dims(&[("a", &["1"])]), true));
+        assert!(needs_search(&dims(&[("a", &["*"])]), true, false));
+        assert!(needs_search(&dims(&[("a", &["1", "2"])]), true, false));
+        assert!(needs_search(&dims(&[("a", &["1"])]), false, false));
+        assert!(needs_search(&dims(&[("a", &["1"])]), true, true));
+        assert!(!needs_search(&dims(&[("a", &["1"])]), true, false));
     }
 }

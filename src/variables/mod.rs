@@ -1,6 +1,7 @@
 //! Template variables: Grafana's variable queries in every stored form, answered through
-//! QueryData with one frame of `text` and `value` per query (distinct values, sorted), from the
-//! same lookups, cache, session and policy as the editors.
+//! QueryData with one frame of `text` and `value` per query (distinct values, in Grafana's
+//! order: lookups sorted, fixed lists as Grafana lists them), from the same lookups, cache,
+//! session and policy as the editors.
 
 pub mod legacy;
 pub mod query;
@@ -19,7 +20,7 @@ use crate::resources::Lookups;
 use query::VariableQuery;
 
 /// CloudWatch's standard statistics, as Grafana's `statistics()` lists them.
-const STATISTICS: [&str; 5] = ["Average", "Maximum", "Minimum", "Sum", "SampleCount"];
+const STATISTICS: [&str; 6] = ["Average", "Maximum", "Minimum", "Sum", "SampleCount", "IQM"];
 /// The most log groups a `logGroups` variable lists.
 const LOG_GROUP_CHOICES: usize = 1000;
 
@@ -41,10 +42,13 @@ impl Choice {
     }
 }
 
-/// The frame Grafana turns into variable options.
-pub fn frame(ref_id: &str, mut choices: Vec<Choice>) -> TableFrame {
-    choices.sort();
-    choices.dedup_by(|a, b| a.value == b.value);
+/// The frame Grafana turns into variable options: the choices in their order, each value once.
+pub fn frame(ref_id: &str, choices: Vec<Choice>) -> TableFrame {
+    let mut seen = std::collections::HashSet::new();
+    let choices: Vec<Choice> = choices
+        .into_iter()
+        .filter(|c| seen.insert(c.value.clone()))
+        .collect();
     let (text, value): (Vec<Option<String>>, Vec<Option<String>>) = choices
         .into_iter()
         .map(|c| (Some(c.text), Some(c.value)))
@@ -82,8 +86,17 @@ async fn choices(
         move |f: crate::aws::failure::AwsFailure| f.report(operation, &session.settings)
     };
     let same = |values: Vec<String>| values.into_iter().map(Choice::same).collect();
+    let sorted = |mut values: Vec<String>| {
+        values.sort();
+        same(values)
+    };
     Ok(match vq {
-        VariableQuery::Regions => same(lookups.regions(session).await),
+        // `default` first, as Grafana's regions variable lists it: dashboards store it.
+        VariableQuery::Regions => same(
+            std::iter::once("default".to_string())
+                .chain(lookups.regions(session).await)
+                .collect(),
+        ),
         VariableQuery::Namespaces => same(Lookups::namespaces(session)),
         VariableQuery::Statistics => same(STATISTICS.iter().map(|s| s.to_string()).collect()),
         VariableQuery::Metrics {
@@ -99,7 +112,7 @@ async fn choices(
                 collect: Collect::MetricNames,
                 account,
             };
-            same(
+            sorted(
                 lookups
                     .metrics(session, policy, lookup)
                     .await
@@ -121,7 +134,7 @@ async fn choices(
                 collect: Collect::DimensionKeys,
                 account,
             };
-            same(
+            sorted(
                 lookups
                     .metrics(session, policy, lookup)
                     .await
@@ -144,7 +157,7 @@ async fn choices(
                 collect: Collect::DimensionValues(key),
                 account,
             };
-            same(
+            sorted(
                 lookups
                     .metrics(session, policy, lookup)
                     .await
@@ -154,7 +167,7 @@ async fn choices(
         VariableQuery::EbsVolumeIds {
             region,
             instance_ids,
-        } => same(
+        } => sorted(
             lookups
                 .volumes(
                     session,
@@ -175,7 +188,7 @@ async fn choices(
                     format!("{attribute:?} is not an EC2 instance attribute"),
                 )
             })?;
-            same(
+            sorted(
                 lookups
                     .instance_attribute(
                         session,
@@ -192,7 +205,7 @@ async fn choices(
             region,
             resource_type,
             tags,
-        } => same(
+        } => sorted(
             lookups
                 .resource_arns(
                     session,
@@ -224,16 +237,23 @@ async fn choices(
                 })
                 .collect()
         }
-        VariableQuery::Accounts { region } => lookups
-            .accounts(session, &region.resolve(&session.default_region))
-            .await
-            .map_err(aws("OAM ListSinks/ListAttachedLinks"))?
-            .into_iter()
-            .map(|a| Choice {
-                text: a.label,
-                value: a.id,
-            })
-            .collect(),
+        VariableQuery::Accounts { region } => {
+            let accounts = lookups
+                .accounts(session, &region.resolve(&session.default_region))
+                .await
+                .map_err(aws("OAM ListSinks/ListAttachedLinks"))?;
+            // Grafana's All option (`all`, every account) leads the list when there is one.
+            let all = (!accounts.is_empty()).then(|| Choice {
+                text: "All".into(),
+                value: "all".into(),
+            });
+            all.into_iter()
+                .chain(accounts.into_iter().map(|a| Choice {
+                    text: a.label,
+                    value: a.id,
+                }))
+                .collect()
+        }
     })
 }
 
@@ -273,7 +293,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn choices_are_distinct_and_sorted() {
+    fn choices_are_distinct_in_their_order() {
         let f = frame(
             "V",
             vec![
@@ -287,11 +307,11 @@ mod tests {
             vec![
                 Column::new(
                     "text",
-                    Values::Text(vec![Some("a".into()), Some("b".into())])
+                    Values::Text(vec![Some("b".into()), Some("a".into())])
                 ),
                 Column::new(
                     "value",
-                    Values::Text(vec![Some("a".into()), Some("b".into())])
+                    Values::Text(vec![Some("b".into()), Some("a".into())])
                 ),
             ]
         );

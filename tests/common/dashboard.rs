@@ -85,6 +85,97 @@ pub fn load(variables: &Value, targets: &Value) -> Vec<Dashboard> {
     by_name.into_values().collect()
 }
 
+/// Dashboards as Grafana stores them, rebuilt from a corpus: per dashboard (in the variables
+/// file's order) a file name and `{title, uid, schemaVersion, templating, panels}`, each panel
+/// with its type, data source and targets as stored. `extra` adds targets the corpus leaves
+/// out: (source path suffix, panel title, panel type, target).
+pub fn assemble(
+    variables: &Value,
+    targets: &Value,
+    extra: &[(&str, &str, &str, Value)],
+) -> Vec<(String, Value)> {
+    let mut order: Vec<String> = Vec::new();
+    let mut dashboards: HashMap<String, Value> = HashMap::new();
+    for d in variables.as_array().unwrap() {
+        let source = d["source"]
+            .as_str()
+            .unwrap_or(d["dashboard"].as_str().unwrap())
+            .to_string();
+        order.push(source.clone());
+        dashboards.insert(
+            source,
+            json!({"title": d["dashboard"], "uid": d.get("uid").cloned().unwrap_or(Value::Null),
+                   "schemaVersion": d.get("schemaVersion").cloned().unwrap_or(json!(40)),
+                   "templating": {"list": d["variables"]}, "panels": []}),
+        );
+    }
+    let mut add = |source: &str, panel: &str, kind: &Value, datasource: &Value, target: Value| {
+        let Some(d) = dashboards.get_mut(source) else {
+            return;
+        };
+        let panels = d["panels"].as_array_mut().unwrap();
+        let found = panels.iter_mut().find(|p| p["title"] == panel);
+        match found {
+            Some(p) => p["targets"].as_array_mut().unwrap().push(target),
+            None => panels.push(json!({"title": panel, "type": kind, "datasource": datasource, "targets": [target]})),
+        }
+    };
+    for (suffix, panel, kind, target) in extra {
+        if let Some(source) = order.iter().find(|s| s.ends_with(suffix)).cloned() {
+            add(&source, panel, &json!(kind), &Value::Null, target.clone());
+        }
+    }
+    for t in targets.as_array().unwrap() {
+        let source = t["source"]
+            .as_str()
+            .unwrap_or(t["dashboard"].as_str().unwrap());
+        add(
+            source,
+            t["panel"].as_str().unwrap_or(""),
+            t.get("panel_type").unwrap_or(&json!("timeseries")),
+            t.get("panel_datasource").unwrap_or(&Value::Null),
+            t["target"].clone(),
+        );
+    }
+    order
+        .into_iter()
+        .enumerate()
+        .map(|(i, source)| {
+            let name: String = source
+                .rsplit('/')
+                .next()
+                .unwrap_or("dashboard")
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '.' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect();
+            let name = if name.ends_with(".json") {
+                name
+            } else {
+                format!("{name}.json")
+            };
+            (
+                format!("{i:02}-{name}"),
+                dashboards.remove(&source).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// The `type` Stratus's query runner gives a panel's target: `logAction` for logs,
+/// `timeSeriesQuery` for metrics (so hidden queries feed math and legacy statistics split).
+pub fn sent_type(target: &Value) -> &'static str {
+    match target.get("queryMode").and_then(Value::as_str) {
+        Some("Logs") => "logAction",
+        _ => "timeSeriesQuery",
+    }
+}
+
 /// `$name`, `${name}`, `${name:format}` and `[[name]]` replaced by the chosen values (`:json`
 /// as a JSON string); unknown variables stay as written, as Grafana leaves them.
 pub fn interpolate_str(text: &str, values: &HashMap<String, String>) -> String {
@@ -383,7 +474,9 @@ impl<'a> Runner<'a> {
         let now = now_ms();
         let mut panels: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
         for (panel, target) in &d.targets {
-            let t = interpolate(target, &values);
+            let mut t = interpolate(target, &values);
+            // A panel's query as Stratus's frontend sends it, marked as a panel's.
+            t["type"] = json!(sent_type(&t));
             self.seed_target(&t);
             panels.entry(panel).or_default().push(t);
         }

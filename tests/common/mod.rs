@@ -420,13 +420,26 @@ impl Plugin {
         ctx: pluginv2::PluginContext,
         queries: Vec<pluginv2::DataQuery>,
     ) -> pluginv2::QueryDataResponse {
+        self.query_with_headers(ctx, queries, &[]).await
+    }
+
+    /// QueryData with the request headers Grafana sets (`FromAlert` for an alert rule).
+    pub async fn query_with_headers(
+        &self,
+        ctx: pluginv2::PluginContext,
+        queries: Vec<pluginv2::DataQuery>,
+        headers: &[(&str, &str)],
+    ) -> pluginv2::QueryDataResponse {
         let mut c = DataClient::connect(self.addr.clone())
             .await
             .unwrap()
             .max_decoding_message_size(usize::MAX);
         c.query_data(pluginv2::QueryDataRequest {
             plugin_context: Some(ctx),
-            headers: HashMap::new(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             queries,
             ..Default::default()
         })

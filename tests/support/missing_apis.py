@@ -26,7 +26,8 @@ The answers follow the CloudWatch and OAM API references:
   LimitExceededException, 400), or as a query of its own whose GetQueryResults go through the
   script's `statuses` one per call (the last repeats: ["Running"] runs until stopped), or with
   `complete_after_s` runs until that many seconds after StartQuery, with `partial` rows while
-  Running and `results` at the end. StopQuery (which moto lacks) stops a
+  Running and `results` at the end, or with `poll_error` ({"code", "message"}) refuses every
+  GetQueryResults of it. StopQuery (which moto lacks) stops a
   running scripted query ({"success": true}) and refuses an ended one (InvalidParameterException,
   "not running"), as AWS documents; a stopped query then reports Cancelled. GetLogGroupFields
   answers the posted fields of a group.
@@ -39,14 +40,16 @@ Control (never forwarded):
                "linked_metrics": [{"Account", "Namespace", "MetricName",
                "Dimensions": [{"Name", "Value"}]}]}
   POST /__logs {"scripts": [{"match", "error"?, "statuses"?, "complete_after_s"?, "partial"?,
-               "results"?, "statistics"?}], "fields": {group name or ARN: [{"name", "percent"}]}}
-  GET  /__started -> [StartQuery parameters of the scripted queries]
+               "results"?, "statistics"?, "poll_error"?}], "fields": {group name or ARN: [{"name", "percent"}]}}
+  GET  /__started -> [StartQuery parameters of every query started, scripted or moto's, with
+                      `_region`, the region it was signed for]
   GET  /__counts  -> {"Action": calls this fixture answered, and Logs StopQuery calls of any
                       query; "MaxRunning": the most scripted queries running at once}
 """
 import datetime
 import hmac
 import json
+import re
 import sys
 import threading
 import time
@@ -314,7 +317,7 @@ def logs_error(status, code, message):
     return status, LOGS_JSON, json.dumps({"__type": code, "message": message}).encode()
 
 
-def logs_answer(action, params, upstream_status):
+def logs_answer(action, params, upstream_status, region):
     """The answer to a Logs call moto accepted (or lacks), or None to relay moto's."""
     with LOCK:
         scripts = STATE["logs"].get("scripts", [])
@@ -322,6 +325,9 @@ def logs_answer(action, params, upstream_status):
     if action == "StartQuery":
         script = next((s for s in scripts if s["match"] in params.get("queryString", "")), None)
         if script is None:
+            if upstream_status == 200:
+                with LOCK:
+                    STATE["started"].append(dict(params, _region=region))
             return None
         count(action)
         if "error" in script:
@@ -332,7 +338,7 @@ def logs_answer(action, params, upstream_status):
                                           "status": "Running" if "complete_after_s" in script
                                           else script.get("statuses", ["Complete"])[0],
                                           "started": time.monotonic()}
-            STATE["started"].append(params)
+            STATE["started"].append(dict(params, _region=region))
             running = sum(1 for q in STATE["queries"].values() if q["status"] == "Running" and not q["stopped"])
             STATE["counts"]["MaxRunning"] = max(STATE["counts"].get("MaxRunning", 0), running)
         return 200, LOGS_JSON, json.dumps({"queryId": query_id}).encode()
@@ -351,6 +357,8 @@ def logs_answer(action, params, upstream_status):
             return None
         count(action)
         script = q["script"]
+        if "poll_error" in script:
+            return logs_error(400, script["poll_error"]["code"], script["poll_error"]["message"])
         with LOCK:
             statuses = script.get("statuses", ["Complete"])
             if "complete_after_s" in script:
@@ -409,7 +417,9 @@ class Handler(BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         if target.startswith("Logs_20140328.") and resp.status != 403:
             # Past moto's checks of signature and policy (their refusals, 403, are relayed).
-            mine = logs_answer(target.split(".", 1)[1], json.loads(body or b"{}"), resp.status)
+            scope = re.search(r"Credential=[^/]+/[^/]+/([^/]+)/", self.headers.get("Authorization", ""))
+            mine = logs_answer(target.split(".", 1)[1], json.loads(body or b"{}"), resp.status,
+                               scope.group(1) if scope else "")
             if mine is not None:
                 return self.answer(*mine)
         if target.endswith(".ListMetrics") and resp.status == 200:
