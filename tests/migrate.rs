@@ -317,6 +317,87 @@ fn the_original_data_source_can_stay_beside_the_new_one() {
     assert!(read(&out.path().join("rules.yaml")).contains("datasourceUid: cw-prod-stratus"));
 }
 
+/// Real dashboards: a text panel's leftover target and an empty shell (which Grafana never
+/// sends) are not checked, Grafana's built-in variables always have a value, a data source
+/// named in provisioning is found by its uid too, and a provisioning entry that ends in a
+/// block scalar gets its Stratus copy after it. A `--datasources` file that cannot be read or
+/// parsed is a usage error.
+#[test]
+fn real_dashboards_migrate_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let dashboard = json!({"title": "Real", "templating": {"list": []}, "panels": [
+        {"type": "text", "title": "Documentation", "targets": [{"refId": "A", "datasource": {"uid": "cw-prod"}}]},
+        {"type": "timeseries", "title": "CPU", "datasource": {"uid": "cw-prod"}, "targets": [
+            {"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average",
+             "region": "default", "period": "$__interval", "label": "${__user.login} $__dashboard", "dimensions": {}},
+            {"refId": "B", "namespace": "", "metricName": "", "dimensions": {}},
+            {"refId": "C", "queryMode": "Logs", "region": "default", "expression": "fields @message | filter @timestamp > ${__from}", "logGroupNames": ["/app"]}
+        ]}
+    ]});
+    let path = dir.path().join("real.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&dashboard).unwrap()).unwrap();
+    let provisioning = dir.path().join("datasources.yaml");
+    std::fs::write(
+        &provisioning,
+        "apiVersion: 1\ndatasources:\n  - name: CloudWatch\n    type: cloudwatch\n    uid: cw-prod\n    jsonData:\n      authType: default\n    secureJsonData:\n      caBundle: |\n        -----BEGIN CERTIFICATE-----\n        MIIB\n        -----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let (code, text) = migrate(&[
+        "--json",
+        "--datasources",
+        provisioning.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let r = report(&text);
+    let f = file(&r, "real.json");
+    assert_eq!(f["queriesChecked"], 2, "{f}");
+    assert_eq!(f["neverSent"], 2, "{f}");
+    assert_eq!(f["refused"], json!([]), "{f}");
+    assert_eq!(f["needsValue"], json!([]), "{f}");
+    // The panel's `{"uid": "cw-prod"}` is found by uid through provisioning (unknown, its
+    // queries would not be checked and a note would say so).
+    assert_eq!(f["notes"], json!([]), "{f}");
+    let (_, alone) = migrate(&["--json", path.to_str().unwrap()]);
+    assert_eq!(file(&report(&alone), "real.json")["queriesChecked"], 0);
+    // --keep-original beside a block scalar.
+    let out = tempfile::tempdir().unwrap();
+    let (code, text) = migrate(&[
+        "--keep-original",
+        "--out",
+        out.path().to_str().unwrap(),
+        provisioning.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{text}");
+    let kept: Value = serde_yaml::from_str(&read(&out.path().join("datasources.yaml"))).unwrap();
+    assert_eq!(kept["datasources"][1]["type"], ID);
+    assert_eq!(
+        kept["datasources"][1]["secureJsonData"]["caBundle"],
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    );
+    // Unusable --datasources files.
+    let missing = dir.path().join("missing.yaml");
+    let (code, text) = migrate(&[
+        "--datasources",
+        missing.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("--datasources") && text.contains("cannot be read"),
+        "{text}"
+    );
+    let broken = dir.path().join("broken.yaml");
+    std::fs::write(&broken, "datasources: [\n").unwrap();
+    let (code, text) = migrate(&[
+        "--datasources",
+        broken.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("broken.yaml"), "{text}");
+}
+
 /// The migrated dashboards' accepted queries, with the dashboard's variable values, answer
 /// through the plugin against moto.
 #[tokio::test(flavor = "multi_thread")]

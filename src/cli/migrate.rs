@@ -4,8 +4,9 @@ use crate::migrate::{self, report, Options, Output};
 
 use super::MigrateArgs;
 
-/// Runs the migration; true when every query is accepted and every file migrated.
-pub fn run(args: &MigrateArgs) -> bool {
+/// Runs the migration; true when every query is accepted and every file migrated, an error
+/// when it cannot run as asked (a `--datasources` file it cannot read or parse).
+pub fn run(args: &MigrateArgs) -> Result<bool, String> {
     let output = match (&args.out, args.in_place, args.dry_run) {
         (_, _, true) => Output::Nowhere,
         (Some(dir), _, false) => Output::Folder(dir.clone()),
@@ -24,12 +25,12 @@ pub fn run(args: &MigrateArgs) -> bool {
         keep_original: args.keep_original,
         output,
     };
-    let files = migrate::run(&options);
+    let files = migrate::run(&options).map_err(|e| e.to_string())?;
     if args.json {
         println!("{}", report::json(&files));
     } else {
         print!("{}", report::text(&files, why_nothing));
     }
     let summary = report::summarize(&files);
-    summary.refused == 0 && summary.errors == 0
+    Ok(summary.refused == 0 && summary.errors == 0)
 }

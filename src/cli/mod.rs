@@ -161,7 +161,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     let result = match &cli.command {
         Command::Check(a) => check::run(a).await,
         Command::Query(a) => query::run(a).await,
-        Command::Migrate(a) => Ok(migrate::run(a)),
+        Command::Migrate(a) => migrate::run(a),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

@@ -14,6 +14,8 @@ use crate::{annotations, logs, metrics, variables};
 /// What Stratus makes of a migrated query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
+    /// Grafana never sends it (an empty shell, a text panel's leftover), so it is not checked.
+    NeverSent,
     /// It would run.
     Accepted,
     /// It would be refused, with Stratus's message.
@@ -25,22 +27,49 @@ pub enum Verdict {
 fn variable_pattern() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\$\{(\w+)(?::[^}]*)?\}|\$(\w+)|\[\[(\w+)(?::[^\]]*)?\]\]")
+        Regex::new(r"\$\{([\w.]+)(?::[^}]*)?\}|\$(\w+)|\[\[([\w.]+)(?::[^\]]*)?\]\]")
             .expect("a valid pattern")
     })
 }
 
-/// `value` with the dashboard's variables replaced by their current values, as Grafana would
-/// before sending the query; variables without a value stay as written.
+/// What Grafana puts in place of its built-in variables before it sends a query, as an
+/// example of each: they always have a value. `$__period_auto` is not among them: Grafana
+/// sends it as written, and Stratus reads it.
+fn builtin(name: &str) -> Option<&'static str> {
+    let base = name.split('.').next().unwrap_or(name);
+    Some(match base {
+        "__interval" | "__rate_interval" => "1m",
+        "__interval_ms" | "__rate_interval_ms" => "60000",
+        "__range" => "6h",
+        "__range_s" => "21600",
+        "__range_ms" => "21600000",
+        "__from" | "__to" => "1700000000000",
+        "__dashboard" => "dashboard",
+        "__user" => "user",
+        "__org" => "1",
+        "__name" => "name",
+        "__timezone" => "utc",
+        "__all" => "*",
+        _ => return None,
+    })
+}
+
+/// `value` with the dashboard's variables replaced by their current values and Grafana's
+/// built-in ones by an example, as Grafana would before sending the query; other variables
+/// without a value stay as written.
 pub fn interpolate(value: &Value, variables: &BTreeMap<String, String>) -> Value {
     match value {
         Value::String(s) => Value::String(
             variable_pattern()
                 .replace_all(s, |c: &regex::Captures| {
                     let name = c.get(1).or(c.get(2)).or(c.get(3)).map(|m| m.as_str());
-                    name.and_then(|n| variables.get(n))
-                        .cloned()
-                        .unwrap_or_else(|| c[0].to_string())
+                    name.and_then(|n| {
+                        variables
+                            .get(n)
+                            .cloned()
+                            .or_else(|| builtin(n).map(str::to_string))
+                    })
+                    .unwrap_or_else(|| c[0].to_string())
                 })
                 .into_owned(),
         ),
@@ -88,6 +117,55 @@ fn model_of(found: &FoundQuery) -> Map<String, Value> {
     }
 }
 
+fn text_of<'a>(obj: &'a Map<String, Value>, key: &str) -> &'a str {
+    obj.get(key).and_then(Value::as_str).map_or("", str::trim)
+}
+
+fn number_of(obj: &Map<String, Value>, key: &str) -> Option<i64> {
+    obj.get(key).and_then(Value::as_i64)
+}
+
+/// Whether Grafana's CloudWatch sends a panel's query at all (its `filterQuery` and
+/// `filterMetricsQuery`, as Stratus's editor applies them): a hidden query nothing can
+/// reference (no `id`), a builder query without namespace, metric or statistic, Metrics
+/// Insights without SQL, code without an expression and logs without a query are never sent,
+/// so they cannot fail.
+pub fn grafana_sends(obj: &Map<String, Value>) -> bool {
+    let mode = text_of(obj, "queryMode");
+    let is_metrics = matches!(mode, "" | "Metrics") && !obj.contains_key("queryType");
+    if !is_metrics && mode != "Logs" {
+        return true;
+    }
+    let hidden = obj.get("hide").and_then(Value::as_bool) == Some(true);
+    // Only a metrics query with an id can be referred to (by math).
+    let referable = is_metrics && !text_of(obj, "id").is_empty();
+    if hidden && !referable {
+        return false;
+    }
+    if mode == "Logs" {
+        return !text_of(obj, "expression").is_empty();
+    }
+    let insights = number_of(obj, "metricQueryType") == Some(1);
+    let code = match number_of(obj, "metricEditorMode") {
+        Some(m) => m == 1,
+        None => insights || !text_of(obj, "expression").is_empty(),
+    };
+    let statistic = !text_of(obj, "statistic").is_empty()
+        || obj
+            .get("statistics")
+            .and_then(Value::as_array)
+            .is_some_and(|s| !s.is_empty());
+    match (insights, code) {
+        (true, _) => !text_of(obj, "sqlExpression").is_empty(),
+        (false, true) => !text_of(obj, "expression").is_empty(),
+        (false, false) => {
+            !text_of(obj, "namespace").is_empty()
+                && !text_of(obj, "metricName").is_empty()
+                && statistic
+        }
+    }
+}
+
 fn run(kind: Found, obj: &Map<String, Value>) -> Result<(), QueryError> {
     match kind {
         Found::Variable => variables::query::parse(obj).map(drop),
@@ -111,6 +189,9 @@ pub fn check(found: &FoundQuery, variables: &BTreeMap<String, String>) -> Verdic
         Value::Object(o) => o,
         _ => Map::new(),
     };
+    if found.kind == Found::Query && !grafana_sends(&model) {
+        return Verdict::NeverSent;
+    }
     match run(found.kind, &model) {
         Ok(()) => Verdict::Accepted,
         Err(e) if e.message.contains("looks like a dashboard variable") => {
@@ -143,12 +224,12 @@ mod tests {
         assert_eq!(check(&ok, &vars), Verdict::Accepted);
         let bad = found(
             Found::Query,
-            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "period": "5x"}),
+            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average", "period": "5x"}),
         );
         assert!(matches!(check(&bad, &vars), Verdict::Refused(m) if m.contains("period")));
         let unknown = found(
             Found::Query,
-            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "region": "$where"}),
+            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average", "region": "$where"}),
         );
         assert!(matches!(check(&unknown, &vars), Verdict::NeedsValue(_)));
         assert_eq!(
@@ -169,6 +250,68 @@ mod tests {
             json!({"refId": "L", "queryMode": "Logs", "region": "default", "expression": "fields @message", "logGroupNames": ["/app"]}),
         );
         assert_eq!(check(&logs, &vars), Verdict::Accepted);
+    }
+
+    #[test]
+    fn queries_grafana_never_sends_are_not_checked() {
+        let vars = BTreeMap::new();
+        for model in [
+            // A text panel's leftover, an empty shell.
+            json!({"refId": "A", "datasource": {"uid": "$datasource"}}),
+            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "", "statistic": "Average"}),
+            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": ""}),
+            json!({"refId": "A", "metricQueryType": 1, "metricEditorMode": 1, "sqlExpression": "", "expression": "SUM(METRICS())"}),
+            json!({"refId": "A", "metricEditorMode": 1, "expression": ""}),
+            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average", "hide": true, "id": ""}),
+            json!({"refId": "L", "queryMode": "Logs", "expression": "", "logGroupNames": ["/a"]}),
+            json!({"refId": "L", "queryMode": "Logs", "expression": "fields @message", "hide": true}),
+        ] {
+            assert_eq!(
+                check(&found(Found::Query, model.clone()), &vars),
+                Verdict::NeverSent,
+                "{model}"
+            );
+        }
+        // A hidden query math refers to by id is sent; a legacy statistics list is a statistic.
+        for model in [
+            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average", "hide": true, "id": "m1"}),
+            json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistics": ["Maximum"]}),
+        ] {
+            assert_eq!(
+                check(&found(Found::Query, model.clone()), &vars),
+                Verdict::Accepted,
+                "{model}"
+            );
+        }
+    }
+
+    #[test]
+    fn grafanas_built_in_variables_always_have_a_value() {
+        let vars = BTreeMap::new();
+        let q = |period: &str, label: &str| {
+            found(
+                Found::Query,
+                json!({"refId": "A", "namespace": "AWS/EC2", "metricName": "CPUUtilization", "statistic": "Average",
+                       "region": "default", "period": period, "label": label}),
+            )
+        };
+        for (period, label) in [
+            ("$__interval", ""),
+            ("${__rate_interval}", "${__user.login} on $__dashboard"),
+            ("$__interval_ms", "$__org"),
+            ("${__range_s}", "${__from:date:iso}"),
+            ("$__period_auto", "[[__name]]"),
+        ] {
+            assert_eq!(
+                check(&q(period, label), &vars),
+                Verdict::Accepted,
+                "{period} {label}"
+            );
+        }
+        assert!(matches!(
+            check(&q("$mine", ""), &vars),
+            Verdict::NeedsValue(_)
+        ));
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn plan(text: &str, tree: &Node, mapping: &Mapping) -> Result<FilePlan, Stri
         let Some(anchor) = last_scalar(ds) else {
             continue;
         };
-        if matches!(anchor.style, Style::Json | Style::Block) {
+        if anchor.style == Style::Json {
             return Err(KEEP_NEEDS_YAML.to_string());
         }
         let copy = stratus_entry(ds, mapping);
@@ -78,11 +78,16 @@ pub fn plan(text: &str, tree: &Node, mapping: &Mapping) -> Result<FilePlan, Stri
             continue;
         }
         let indent = item_indent(text, ds);
+        // A block scalar's span already ends at the end of its last line.
         let end = anchor.span.end;
-        let line_end = text[end..]
-            .find('\n')
-            .map(|n| end + n)
-            .unwrap_or(text.len());
+        let line_end = if anchor.style == Style::Block {
+            end
+        } else {
+            text[end..]
+                .find('\n')
+                .map(|n| end + n)
+                .unwrap_or(text.len())
+        };
         plan.edits
             .push(insert(line_end, format!("\n{}", block(&copy, indent))));
         plan.changes.push(super::plan::Change {
@@ -195,6 +200,35 @@ datasources:
             FILE.replace("type: cloudwatch", &format!("type: {PLUGIN_ID}"))
                 .replace("uid: cw", "uid: stratus")
         );
+    }
+
+    #[test]
+    fn an_entry_ending_in_a_block_scalar_gets_its_copy_after_it() {
+        let file = "apiVersion: 1
+datasources:
+  - name: CloudWatch
+    type: cloudwatch
+    uid: cw
+    secureJsonData:
+      caBundle: |
+        -----BEGIN CERTIFICATE-----
+
+        MIIB
+        -----END CERTIFICATE-----
+  - name: Prometheus
+    type: prometheus
+";
+        let mut m = Mapping::new(BTreeMap::new(), true);
+        let tree = parse_yaml(file).unwrap();
+        learn(&tree, &mut m);
+        let plan = plan(file, &tree, &m).expect("a YAML file, whatever its last value");
+        let out = apply(file, plan.edits);
+        let parsed: serde_json::Value = serde_yaml::from_str(&out).unwrap();
+        let ca = "-----BEGIN CERTIFICATE-----\n\nMIIB\n-----END CERTIFICATE-----\n";
+        assert_eq!(parsed["datasources"][0]["secureJsonData"]["caBundle"], ca);
+        assert_eq!(parsed["datasources"][1]["type"], PLUGIN_ID);
+        assert_eq!(parsed["datasources"][1]["secureJsonData"]["caBundle"], ca);
+        assert_eq!(parsed["datasources"][2]["name"], "Prometheus");
     }
 
     #[test]

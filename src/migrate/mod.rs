@@ -45,6 +45,20 @@ pub struct Options {
     pub output: Output,
 }
 
+/// A `--datasources` file `migrate` cannot use: the command cannot run as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// It cannot be read.
+    #[error("--datasources {path}: cannot be read: {source}")]
+    Unreadable {
+        path: String,
+        source: std::io::Error,
+    },
+    /// It is not JSON or YAML.
+    #[error("--datasources {path}: is not a provisioning file: {reason}")]
+    Unparsable { path: String, reason: String },
+}
+
 /// A file to migrate and the path it is written under in an output folder.
 struct Input {
     path: PathBuf,
@@ -158,20 +172,25 @@ fn write_whole(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// Migrates every file; each file's outcome is reported, one file's failure stops no other.
-pub fn run(options: &Options) -> Vec<FileReport> {
+/// A `--datasources` file that cannot be read or parsed stops the command before any file.
+pub fn run(options: &Options) -> Result<Vec<FileReport>, UsageError> {
+    let mut mapping = Mapping::new(options.map.clone(), options.keep_original);
+    // The CloudWatch data sources provisioning names, from --datasources and the inputs.
+    for path in &options.datasources {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| UsageError::Unreadable {
+            path: shown.clone(),
+            source,
+        })?;
+        let tree = parse(path, &text).map_err(|e| UsageError::Unparsable {
+            path: shown,
+            reason: e.to_string(),
+        })?;
+        datasources::learn(&tree, &mut mapping);
+    }
     let mut reports = Vec::new();
     let files = inputs(&options.paths, &mut reports);
-    let mut mapping = Mapping::new(options.map.clone(), options.keep_original);
-
-    // The CloudWatch data sources provisioning names, from --datasources and the inputs.
     let mut read: Vec<(Input, Parsed)> = Vec::new();
-    for path in &options.datasources {
-        if let Ok(text) = std::fs::read_to_string(path) {
-            if let Ok(tree) = parse(path, &text) {
-                datasources::learn(&tree, &mut mapping);
-            }
-        }
-    }
     for input in files {
         let parsed = std::fs::read_to_string(&input.path)
             .map_err(|e| format!("cannot be read: {e}"))
@@ -200,6 +219,7 @@ pub fn run(options: &Options) -> Vec<FileReport> {
                 for q in &plan.queries {
                     match check::check(q, &plan.variables) {
                         Verdict::Accepted => {}
+                        Verdict::NeverSent => report.never_sent += 1,
                         Verdict::Refused(message) => report.refused.push(Finding {
                             at: q.at.clone(),
                             message,
@@ -210,7 +230,7 @@ pub fn run(options: &Options) -> Vec<FileReport> {
                         }),
                     }
                 }
-                report.queries_checked = plan.queries.len();
+                report.queries_checked = plan.queries.len() - report.never_sent;
                 report.notes = plan.notes;
                 report.changes = plan.changes;
                 let migrated = edit::apply(&text, plan.edits);
@@ -232,7 +252,7 @@ pub fn run(options: &Options) -> Vec<FileReport> {
         }
         reports.push(report);
     }
-    reports
+    Ok(reports)
 }
 
 /// Reads `OLD=NEW` (`--map`).

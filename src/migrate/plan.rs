@@ -19,6 +19,8 @@ pub struct Mapping {
     uids: BTreeMap<String, String>,
     /// Names of CloudWatch data sources (`--datasources`) → their uid.
     names: BTreeMap<String, String>,
+    /// Uids of CloudWatch data sources (`--datasources`).
+    known_uids: BTreeSet<String>,
     /// The CloudWatch data sources stay beside the new ones, so the new ones need uids of
     /// their own (`<uid>-stratus` unless `--map` says otherwise).
     keep_original: bool,
@@ -30,6 +32,7 @@ impl Mapping {
         Mapping {
             uids,
             names: BTreeMap::new(),
+            known_uids: BTreeSet::new(),
             keep_original,
         }
     }
@@ -38,6 +41,9 @@ impl Mapping {
     pub fn learn(&mut self, name: &str, uid: &str) {
         if !name.is_empty() && !uid.is_empty() {
             self.names.insert(name.to_string(), uid.to_string());
+        }
+        if !uid.is_empty() {
+            self.known_uids.insert(uid.to_string());
         }
         if !uid.is_empty() && !self.uids.contains_key(uid) && self.keep_original {
             self.uids.insert(uid.to_string(), format!("{uid}-stratus"));
@@ -51,7 +57,9 @@ impl Mapping {
 
     /// Whether `text` is the uid or name of a known CloudWatch data source.
     pub fn knows(&self, text: &str) -> bool {
-        self.uids.contains_key(text) || self.names.contains_key(text)
+        self.uids.contains_key(text)
+            || self.names.contains_key(text)
+            || self.known_uids.contains(text)
     }
 
     /// The uid of the Stratus data source that replaces the CloudWatch one named or
@@ -220,6 +228,9 @@ mod tests {
         assert_eq!(m.new_uid("cw"), "st");
         assert_eq!(m.new_uid("Other CW"), "cw2");
         assert!(m.knows("Other CW") && m.is_new("st") && !m.knows("prom"));
+        // Provisioning names a data source by uid as well as by name.
+        assert!(m.knows("cw2"));
+        assert_eq!(m.new_uid("cw2"), "cw2");
         let mut kept = Mapping::new(BTreeMap::new(), true);
         kept.learn("CloudWatch", "cw");
         assert_eq!(kept.new_uid("CloudWatch"), "cw-stratus");

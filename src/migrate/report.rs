@@ -40,6 +40,8 @@ pub struct FileReport {
     pub kind: Option<FileKind>,
     pub changes: Vec<Change>,
     pub queries_checked: usize,
+    /// Queries Grafana never sends (not checked).
+    pub never_sent: usize,
     pub refused: Vec<Finding>,
     pub needs_value: Vec<Finding>,
     pub notes: Vec<String>,
@@ -57,6 +59,7 @@ pub struct Summary {
     pub changed_files: usize,
     pub changes: usize,
     pub queries_checked: usize,
+    pub never_sent: usize,
     pub refused: usize,
     pub needs_value: usize,
     pub errors: usize,
@@ -70,6 +73,7 @@ pub fn summarize(files: &[FileReport]) -> Summary {
         changed_files: files.iter().filter(|f| !f.changes.is_empty()).count(),
         changes: files.iter().map(|f| f.changes.len()).sum(),
         queries_checked: files.iter().map(|f| f.queries_checked).sum(),
+        never_sent: files.iter().map(|f| f.never_sent).sum(),
         refused: files.iter().map(|f| f.refused.len()).sum(),
         needs_value: files.iter().map(|f| f.needs_value.len()).sum(),
         errors: files.iter().filter(|f| f.error.is_some()).count(),
@@ -129,12 +133,13 @@ pub fn text(files: &[FileReport], wrote_nothing: Option<&str>) -> String {
     }
     let s = summarize(files);
     out.push_str(&format!(
-        "{} file{}: {} changed ({} changes), {} queries checked, {} refused, {} need a variable's value, {} not migrated",
+        "{} file{}: {} changed ({} changes), {} queries checked, {} skipped as Grafana never sends them, {} refused, {} need a variable's value, {} not migrated",
         s.files,
         if s.files == 1 { "" } else { "s" },
         s.changed_files,
         s.changes,
         s.queries_checked,
+        s.never_sent,
         s.refused,
         s.needs_value,
         s.errors

@@ -209,6 +209,35 @@ fn plain_value(text: &str) -> Value {
 }
 
 /// Where a YAML scalar token that starts at byte `start` ends.
+/// Where a block scalar ends: after its last line that is indented as deep as its content
+/// (blank lines inside it belong to it). `start` is its `|` or `>`, or its first content line.
+fn block_end(text: &str, start: usize) -> usize {
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let line_start = text[..start].rfind('\n').map_or(0, |n| n + 1);
+    let line_indent = indent(&text[line_start..]);
+    // At the indicator, the content is deeper than the opening line; at the content, as deep
+    // as its first line.
+    let deep_enough = if text[start..].starts_with(['|', '>']) {
+        line_indent + 1
+    } else {
+        line_indent
+    };
+    let mut end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+    let mut at = end;
+    while at < text.len() {
+        let next = text[at + 1..].find('\n').map_or(text.len(), |n| at + 1 + n);
+        let line = &text[at + 1..next];
+        if !line.trim().is_empty() {
+            if indent(line) < deep_enough {
+                break;
+            }
+            end = next;
+        }
+        at = next;
+    }
+    end
+}
+
 fn token_end(text: &str, start: usize, style: Style, value: &str) -> usize {
     let rest = &text[start..];
     match style {
@@ -276,7 +305,7 @@ impl MarkedEventReceiver for Receiver<'_> {
                 };
                 let start = byte(&mark);
                 let end = if style == Style::Block {
-                    start
+                    block_end(self.text, start)
                 } else {
                     token_end(self.text, start, style, &value)
                 };
