@@ -6,39 +6,31 @@ import {
   DataSourceInstanceSettings,
   ScopedVars,
 } from '@grafana/data';
-import { DataSourceWithBackend, getTemplateSrv } from '@grafana/runtime';
-import { Observable } from 'rxjs';
+import { DataSourceWithBackend, getDataSourceSrv, getTemplateSrv } from '@grafana/runtime';
+import { map, Observable, of } from 'rxjs';
 
 import { AnnotationQueryEditor } from './components/AnnotationQueryEditor';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import { interpolateAnnotation, interpolateLogs, interpolateMetrics, interpolateVariable } from './interpolate';
+import { withTraceLinks, XrayTarget } from './links';
 import { migrateVariableQuery, StoredVariableQuery } from './migrate';
+import { forBackend, sendsQuery, utcOffset } from './send';
 import {
   Account,
   AnnotationQuery,
   CloudWatchQuery,
   DEFAULT_ANNOTATION_QUERY,
   DEFAULT_QUERY,
+  isAnnotationQuery,
+  isLogsQuery,
+  isVariableQuery,
   Dimensions,
   LogGroup,
-  LogsQuery,
   ResourceValue,
   StratusOptions,
   StratusQuery,
   VariableQuery,
-  VariableQueryType,
 } from './types';
-
-const VARIABLE_TYPES = new Set<string>(Object.values(VariableQueryType));
-
-/** Whether a query is a template variable's. */
-export const isVariableQuery = (q: StratusQuery): q is VariableQuery => 'queryType' in q && VARIABLE_TYPES.has(String(q.queryType));
-
-/** Whether a query is an alarm annotation's. */
-export const isAnnotationQuery = (q: StratusQuery): q is AnnotationQuery => 'queryMode' in q && q.queryMode === 'Annotations';
-
-/** Whether a query is a CloudWatch Logs one. */
-export const isLogsQuery = (q: StratusQuery): q is LogsQuery => 'queryMode' in q && q.queryMode === 'Logs';
 
 /** Template variables run in the backend through QueryData, like every other query (Grafana's CustomVariableSupport). */
 class StratusVariableSupport extends CustomVariableSupport<DataSource, VariableQuery> {
@@ -85,8 +77,13 @@ const annotationSupport: AnnotationSupport<StratusQuery> = {
 
 /** Frontend half of the data source: resource lookups and template variables; queries run in the backend. */
 export class DataSource extends DataSourceWithBackend<StratusQuery, StratusOptions> {
+  private readonly tracingUid?: string;
+  private readonly defaultRegion: string;
+
   constructor(instanceSettings: DataSourceInstanceSettings<StratusOptions>) {
     super(instanceSettings);
+    this.tracingUid = instanceSettings.jsonData.tracingDatasourceUid || undefined;
+    this.defaultRegion = instanceSettings.jsonData.defaultRegion ?? '';
     this.variables = new StratusVariableSupport(this);
     this.annotations = annotationSupport;
   }
@@ -95,15 +92,34 @@ export class DataSource extends DataSourceWithBackend<StratusQuery, StratusOptio
     return DEFAULT_QUERY;
   }
 
-  /** Hidden queries still feed math; only empty builder queries are skipped. */
+  /** Grafana's CloudWatch rules for what is sent at all (see `sendsQuery`). */
   filterQuery(query: StratusQuery): boolean {
-    if (isVariableQuery(query) || isAnnotationQuery(query)) {
-      return true;
+    return sendsQuery(query);
+  }
+
+  /**
+   * Queries go to the backend as Grafana's CloudWatch sends them: only those it would send (Grafana's panel runner
+   * filters too, other callers do not), marked as a panel's and metrics queries with the dashboard's UTC offset; none
+   * at all is no round trip. Trace ids in logs answers link to the X-Ray data source the settings name.
+   */
+  query(request: DataQueryRequest<StratusQuery>): Observable<DataQueryResponse> {
+    const offset = utcOffset(request.timezone);
+    const targets = request.targets.filter((t) => sendsQuery(t)).map((t) => forBackend(t, offset));
+    if (targets.length === 0) {
+      return of({ data: [] });
     }
-    if (isLogsQuery(query)) {
-      return Boolean(query.expression);
+    const xray = this.xray();
+    return super
+      .query({ ...request, targets })
+      .pipe(map((response) => withTraceLinks(response, request.targets, xray, this.defaultRegion)));
+  }
+
+  /** The X-Ray data source of `tracingDatasourceUid`, with its name when it still exists. */
+  private xray(): XrayTarget | undefined {
+    if (!this.tracingUid) {
+      return undefined;
     }
-    return Boolean(query.expression || query.sqlExpression || (query.namespace && query.metricName));
+    return { uid: this.tracingUid, name: getDataSourceSrv().getInstanceSettings(this.tracingUid)?.name };
   }
 
   applyTemplateVariables(query: StratusQuery, scopedVars: ScopedVars): StratusQuery {

@@ -47,6 +47,8 @@ export interface StratusOptions extends AwsAuthDataSourceJsonData {
   logsTimeout?: string;
   /** Logs Insights queries this data source runs at once (10). */
   logsConcurrentQueries?: number;
+  /** The X-Ray data source trace ids in logs link to (Grafana's key). */
+  tracingDatasourceUid?: string;
 }
 
 /** secureJsonData: keys, the session token of temporary credentials, the proxy password
@@ -218,3 +220,17 @@ export const PERIODS = ['60', '300', '900', '3600', '21600', '86400'];
 
 /** Grafana's page for the plugin, which shows its README (troubleshooting included). */
 export const TROUBLESHOOTING_URL = '/plugins/stratus-cloudwatch-datasource';
+
+const VARIABLE_TYPES = new Set<string>(Object.values(VariableQueryType));
+
+/** Whether a query is a template variable's. */
+export const isVariableQuery = (q: StratusQuery): q is VariableQuery => 'queryType' in q && VARIABLE_TYPES.has(String(q.queryType));
+
+/** Whether a query is an alarm annotation's. */
+export const isAnnotationQuery = (q: StratusQuery): q is AnnotationQuery => 'queryMode' in q && q.queryMode === 'Annotations';
+
+/** Whether a query is a CloudWatch Logs one. */
+export const isLogsQuery = (q: StratusQuery): q is LogsQuery => 'queryMode' in q && q.queryMode === 'Logs';
+
+/** Whether a query is a CloudWatch metrics one (neither a variable's, an annotation's nor a logs one). */
+export const isMetricsQuery = (q: StratusQuery): q is CloudWatchQuery => !isVariableQuery(q) && !isAnnotationQuery(q) && !isLogsQuery(q);

@@ -234,3 +234,24 @@ test('query editor: CloudWatch Logs with log groups found by search and fields c
   assert.equal(s.expression, 'fields @timestamp, @message | filter @message like /ERROR/ | sort @timestamp desc | limit 20 | display @message');
   assert.deepEqual(errors, []);
 });
+
+test('panel: queries Grafana would never send show no data and never reach the backend', async () => {
+  const { page, errors } = await open('#panel');
+  const panel = page.getByRole('table', { name: 'Panel' });
+  await panel.waitFor();
+  const rows = Object.fromEntries(
+    await Promise.all((await panel.locator('tr').all()).map(async (r) => [await r.locator('th').textContent(), await r.locator('td').textContent()]))
+  );
+  assert.deepEqual(rows, { A: '3 points', B: 'No data', C: 'No data', D: 'No data' });
+  await page.screenshot({ path: path.join(resultsDir, 'panel-dropped-queries.png'), fullPage: true });
+  // Only the complete query was sent, marked as a panel's query with the dashboard's UTC offset.
+  const sent = await stored(page);
+  assert.deepEqual(
+    sent.map((q) => q.refId),
+    ['A']
+  );
+  assert.equal(sent[0].type, 'timeSeriesQuery');
+  assert.equal(sent[0].timezoneUTCOffset, '+0530');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
