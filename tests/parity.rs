@@ -1,9 +1,10 @@
 //! Grafana's own CloudWatch tests as the definition of "behaves like Grafana": each test here
-//! mirrors one case of grafana/grafana-cloudwatch-datasource's tests (the file and the test
-//! named in each module and above each test), checking the same thing through Stratus's pure
-//! core fed with the same AWS outputs, and decoding frames with arrow-rs's own reader. Where
-//! Stratus deliberately differs, the test asserts Stratus's behaviour and says so; the README
-//! lists each difference.
+//! mirrors cases of grafana/grafana-cloudwatch-datasource's tests (the file and the test named
+//! in each module and above each test), checking the same thing either through the built
+//! plugin over gRPC against moto in auth mode (what reaches AWS recorded at a proxy or at the
+//! fixture for what moto lacks), or through Stratus's pure core fed with the same AWS outputs,
+//! frames decoded with arrow-rs's own reader. Where Stratus deliberately differs, the test
+//! asserts Stratus's behaviour and says so; the README lists each difference.
 
 mod common;
 
