@@ -302,7 +302,7 @@ fn the_original_data_source_can_stay_beside_the_new_one() {
     ]);
     assert_eq!(code, 0, "{text}");
     let provisioning: Value =
-        serde_yaml::from_str(&read(&out.path().join("datasources.yaml"))).unwrap();
+        serde_norway::from_str(&read(&out.path().join("datasources.yaml"))).unwrap();
     let entries = provisioning["datasources"].as_array().unwrap();
     assert_eq!(entries.len(), 3);
     assert_eq!(entries[0]["type"], "cloudwatch");
@@ -369,7 +369,7 @@ fn real_dashboards_migrate_cleanly() {
         provisioning.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{text}");
-    let kept: Value = serde_yaml::from_str(&read(&out.path().join("datasources.yaml"))).unwrap();
+    let kept: Value = serde_norway::from_str(&read(&out.path().join("datasources.yaml"))).unwrap();
     assert_eq!(kept["datasources"][1]["type"], ID);
     assert_eq!(
         kept["datasources"][1]["secureJsonData"]["caBundle"],

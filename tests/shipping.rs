@@ -12,12 +12,12 @@ use stratus::cli::provisioning;
 use stratus::config::policy::Policy;
 use stratus::config::settings;
 
-fn compose() -> serde_yaml::Value {
-    serde_yaml::from_str(&std::fs::read_to_string(repo_path("docker-compose.yaml")).unwrap())
+fn compose() -> serde_norway::Value {
+    serde_norway::from_str(&std::fs::read_to_string(repo_path("docker-compose.yaml")).unwrap())
         .unwrap()
 }
 
-fn service<'a>(c: &'a serde_yaml::Value, name: &str) -> &'a serde_yaml::Value {
+fn service<'a>(c: &'a serde_norway::Value, name: &str) -> &'a serde_norway::Value {
     &c["services"][name]
 }
 
@@ -394,7 +394,7 @@ fn compose_file_validates_and_is_wired_as_documented() {
         assert!(cmd.contains("make -C /build dist-"), "{builder}: {cmd}");
     }
     // The dashboard provider points where the provisioning folder is mounted.
-    let provider: serde_yaml::Value = serde_yaml::from_str(
+    let provider: serde_norway::Value = serde_norway::from_str(
         &std::fs::read_to_string(repo_path("provisioning/dashboards/stratus.yaml")).unwrap(),
     )
     .unwrap();

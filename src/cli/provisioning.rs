@@ -155,7 +155,7 @@ pub fn parse(
 ) -> Result<Vec<DataSource>, ProvisioningError> {
     let expanded = expand(text, env, read_file)?;
     let file: File =
-        serde_yaml::from_str(&expanded).map_err(|e| ProvisioningError::Yaml(e.to_string()))?;
+        serde_norway::from_str(&expanded).map_err(|e| ProvisioningError::Yaml(e.to_string()))?;
     Ok(file.datasources)
 }
 

@@ -145,7 +145,7 @@ fn item_indent(text: &str, item: &Node) -> usize {
 
 /// A mapping as a block sequence item at `indent`.
 fn block(entry: &Value, indent: usize) -> String {
-    let yaml = serde_yaml::to_string(entry).unwrap_or_default();
+    let yaml = serde_norway::to_string(entry).unwrap_or_default();
     let pad = " ".repeat(indent);
     yaml.lines()
         .enumerate()
@@ -223,7 +223,7 @@ datasources:
         learn(&tree, &mut m);
         let plan = plan(file, &tree, &m).expect("a YAML file, whatever its last value");
         let out = apply(file, plan.edits);
-        let parsed: serde_json::Value = serde_yaml::from_str(&out).unwrap();
+        let parsed: serde_json::Value = serde_norway::from_str(&out).unwrap();
         let ca = "-----BEGIN CERTIFICATE-----\n\nMIIB\n-----END CERTIFICATE-----\n";
         assert_eq!(parsed["datasources"][0]["secureJsonData"]["caBundle"], ca);
         assert_eq!(parsed["datasources"][1]["type"], PLUGIN_ID);
@@ -242,7 +242,7 @@ datasources:
             out.starts_with(&FILE[..FILE.find("  - name: Prometheus").unwrap()]),
             "{out}"
         );
-        let parsed: serde_json::Value = serde_yaml::from_str(&out).unwrap();
+        let parsed: serde_json::Value = serde_norway::from_str(&out).unwrap();
         let added = &parsed["datasources"][1];
         assert_eq!(added["name"], "CloudWatch (Stratus)");
         assert_eq!(added["type"], PLUGIN_ID);
