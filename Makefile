@@ -29,7 +29,7 @@ GOOS_GOARCH = $(strip \
 	$(error unknown TARGET $(TARGET)))))))))
 NEXTEST := $(shell cargo nextest --version >/dev/null 2>&1 && echo yes)
 
-.PHONY: bench bench-wire bench-record bench-profile corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose network-peers test-backend test-frontend clean
+.PHONY: bench bench-wire bench-twin bench-record bench-profile corpus fuzz deny load test lint dist dist-backend dist-frontend package venv npm chromium docker-compose network-peers test-backend test-frontend clean
 
 $(VENV)/.installed: tests/requirements.txt
 	python3 -m venv $(VENV)
@@ -70,7 +70,7 @@ lint: npm deny
 	cargo clippy --test corpus -- -D warnings
 	# The fuzz targets checked in the plugin's target folder: most dependencies are already
 	# checked there (cargo fuzz itself builds in fuzz/target, with sanitizer flags).
-	cargo check --quiet --manifest-path fuzz/Cargo.toml --bins --target-dir $(TARGET_DIR)
+	cargo check --quiet --locked --manifest-path fuzz/Cargo.toml --bins --target-dir $(TARGET_DIR)
 	# Type-checked against the packages of the Grafana it is built for and of the oldest Grafana
 	# plugin.json allows (tsconfig.oldest.json).
 	cd frontend && npx tsc --noEmit && npx tsc --noEmit -p tsconfig.oldest.json && npx eslint src tests
@@ -136,6 +136,15 @@ bench-wire:
 # plugin's request for the bench dashboard changes.
 bench-record: venv
 	STRATUS_PYTHON=$(PYTHON) cargo bench --locked --bench system -- --record
+	$(MAKE) bench-twin
+
+# The CBOR twin of the recorded GetMetricData exchange, which the plugin's benchmarks and
+# tests/queries.rs replay: the answer encoded by the SDK's own CBOR encoder, the request as the
+# current SDK serializes the recorded one (bench/wire/cbor/src/twin.rs).
+bench-twin:
+	cargo build --release --locked --manifest-path bench/wire/xml/Cargo.toml --target-dir $(WIRE)
+	cargo build --release --locked --manifest-path bench/wire/cbor/Cargo.toml --target-dir $(WIRE)
+	$(WIRE)/release/wire-cbor $(WIRE)/release/wire-xml bench/recordings/getmetricdata.jsonl.gz twin bench/recordings/getmetricdata-cbor.jsonl.gz
 
 # Where a refresh's CPU goes: the plugin built with symbols and frame pointers (a target folder
 # of its own, so the shipped build is untouched) answers the one-at-a-time refresh and logs

@@ -2,14 +2,16 @@
 
     record.py ENDPOINT < {"exchange": {...}, "metrics": [...]}   (prints the filled exchange)
 
-`exchange` is the plugin's own 100-query GetMetricData request as the recording proxy saw it,
-with moto's answer while it held no points. moto scans every point of the region for every
+`exchange` is the plugin's own 100-query GetMetricData request as the recording proxy saw it
+(CBOR, turned here into the same request's awsQuery form), with moto's answer while it held no
+points. moto scans every point of the region for every
 query and every period (its cost is queries x periods x points), so the whole day of 100
 series in one moto would take hours. Instead, for each query of the request: reset moto, put
 only that query's series (`metrics[i]`, a seeder.py metric), send moto that query exactly as
 the plugin wrote it (its form fields, renumbered as the only member), and keep moto's result.
 The results, in request order, replace the empty ones in moto's original answer.
 """
+import base64
 import json
 import os
 import re
@@ -22,6 +24,8 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "provisioning", "demo"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "support"))
+import cbor_wire  # noqa: E402
 from seeder import client, post, put  # noqa: E402
 
 RESULTS = re.compile(r"(<MetricDataResults>)(.*?)(</MetricDataResults>)", re.S)
@@ -58,6 +62,12 @@ def main():
     endpoint = sys.argv[1]
     spec = json.load(sys.stdin)
     exchange, metrics = spec["exchange"], spec["metrics"]
+    if exchange["content_type"] == cbor_wire.CBOR:
+        # The plugin speaks CBOR: the same request's awsQuery form, and moto's empty answer to it.
+        params = cbor_wire.decode_request("GetMetricData", base64.b64decode(exchange["request"]))
+        form = urllib.parse.urlencode(cbor_wire.query_fields("GetMetricData", params))
+        post(endpoint, "/moto-api/reset", "")
+        exchange = dict(exchange, request=form, content_type="text/xml", body=ask(endpoint, form))
     fields = urllib.parse.parse_qsl(exchange["request"], keep_blank_values=True)
     count = len({MEMBER.match(k).group(1) for k, _ in fields if MEMBER.match(k)})
     if count != len(metrics):

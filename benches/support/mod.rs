@@ -25,8 +25,13 @@ pub const TO_MS: i64 = FROM_MS + 24 * 3_600_000;
 /// Points per series: one a minute.
 pub const POINTS: usize = 1_440;
 
-/// Where the recorded answers live (gzipped JSON lines, as the recording proxy writes them).
-pub const RECORDINGS: &str = "bench/recordings/getmetricdata.jsonl.gz";
+/// Where the recorded answers live: the CBOR twin of moto's recorded answer (gzipped JSON lines
+/// with base64 bodies, written by `make bench-twin` from bench/recordings/getmetricdata.jsonl.gz,
+/// which the wire benchmark's XML side decodes).
+pub const RECORDINGS: &str = "bench/recordings/getmetricdata-cbor.jsonl.gz";
+
+/// moto's recorded answer in awsQuery XML, as `make bench-record` writes it.
+pub const XML_RECORDING: &str = "bench/recordings/getmetricdata.jsonl.gz";
 
 /// A path in the repository.
 pub fn repo_path(path: &str) -> PathBuf {
@@ -142,26 +147,43 @@ pub fn seed_spec(targets: &[Target]) -> Value {
 pub struct Exchange {
     /// The AWS action.
     pub action: String,
-    /// The form-encoded request body, as the plugin sent it.
+    /// The request body, as the plugin sends it (CBOR, base64).
     pub request: String,
     /// moto's HTTP status.
     pub status: u16,
     /// moto's Content-Type.
     pub content_type: String,
-    /// moto's answer.
+    /// The answer (CBOR, base64).
     pub body: String,
 }
 
+impl Exchange {
+    /// The request's bytes.
+    pub fn request_bytes(&self) -> bytes::Bytes {
+        bytes::Bytes::from(base64(&self.request))
+    }
+
+    /// The answer's bytes.
+    pub fn body_bytes(&self) -> bytes::Bytes {
+        bytes::Bytes::from(base64(&self.body))
+    }
+}
+
+fn base64(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .expect("a base64 body")
+}
+
 /// The recorded GetMetricData answers, keyed by the request body the plugin sends.
-pub fn answers() -> HashMap<String, (u16, String, bytes::Bytes)> {
+pub fn answers() -> HashMap<bytes::Bytes, (u16, String, bytes::Bytes)> {
     recordings()
         .into_iter()
         .filter(|e| e.action == "GetMetricData")
         .map(|e| {
-            (
-                e.request,
-                (e.status, e.content_type, bytes::Bytes::from(e.body)),
-            )
+            let answer = (e.status, e.content_type.clone(), e.body_bytes());
+            (e.request_bytes(), answer)
         })
         .collect()
 }
@@ -249,8 +271,11 @@ pub fn recorded_client() -> aws_sdk_cloudwatch::Client {
     let exchange = recorded_exchange();
     aws_sdk_cloudwatch::Client::new(&sdk_config(
         Some(Recorded {
-            body: bytes::Bytes::from(exchange.body),
-            headers: vec![("Content-Type", exchange.content_type)],
+            body: exchange.body_bytes(),
+            headers: vec![
+                ("Content-Type", exchange.content_type),
+                ("smithy-protocol", "rpc-v2-cbor".into()),
+            ],
         }),
         None,
     ))
@@ -265,9 +290,9 @@ pub fn network_client(endpoint: &str) -> aws_sdk_cloudwatch::Client {
 /// so a responder that answers the plugin answers it too.
 pub async fn sdk_call_sending(
     client: &aws_sdk_cloudwatch::Client,
-    request: &str,
+    request: &bytes::Bytes,
 ) -> aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput {
-    let body = bytes::Bytes::from(request.to_string());
+    let body = request.clone();
     client
         .get_metric_data()
         .customize()

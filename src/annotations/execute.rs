@@ -8,7 +8,7 @@ use aws_sdk_cloudwatch::types::{Dimension, MetricAlarm};
 use aws_smithy_types::DateTime;
 use futures::{StreamExt, TryStreamExt};
 
-use crate::aws::failure::{describe, AwsFailure};
+use crate::aws::failure::{describe_cloudwatch, AwsFailure};
 use crate::aws::session::AwsSession;
 use crate::config::names::Region;
 use crate::metrics::query::Statistic;
@@ -66,7 +66,9 @@ pub async fn alarms_for_metric(
             .describe_alarms_for_metric()
             .namespace(namespace)
             .metric_name(metric_name)
-            .set_dimensions(Some(dimensions.clone()))
+            // No member at all without dimensions, as Grafana sends it (CBOR, unlike awsQuery,
+            // writes an empty list).
+            .set_dimensions((!dimensions.is_empty()).then(|| dimensions.clone()))
             .set_period(period);
         let request = if stat.is_standard() {
             request.statistic(stat.as_str().into())
@@ -78,7 +80,7 @@ pub async fn alarms_for_metric(
             "monitoring",
             "DescribeAlarmsForMetric",
             |f| f.call_outcome(),
-            async { call.await.map_err(|e| describe(&e)) },
+            async { call.await.map_err(|e| describe_cloudwatch(&e)) },
         )
         .await?;
         names.extend(
@@ -112,7 +114,7 @@ pub async fn alarms_by_prefix(
             "monitoring",
             "DescribeAlarms",
             |f| f.call_outcome(),
-            async { call.await.map_err(|e| describe(&e)) },
+            async { call.await.map_err(|e| describe_cloudwatch(&e)) },
         )
         .await?;
         alarms.extend(out.metric_alarms().iter().map(to_alarm));
@@ -166,7 +168,7 @@ async fn history_pages(
             "monitoring",
             "DescribeAlarmHistory",
             |f| f.call_outcome(),
-            async { call.await.map_err(|e| describe(&e)) },
+            async { call.await.map_err(|e| describe_cloudwatch(&e)) },
         )
         .await?;
         items.extend(to_items(&out));
@@ -221,7 +223,9 @@ mod tests {
 
     #[tokio::test]
     async fn recorded_history_and_alarms_read_as_aws_documents_them() {
-        let client = recorded::cloudwatch(include_str!("testdata/describe_alarm_history.xml"));
+        let client = recorded::cloudwatch(recorded::cbor_of(include_str!(
+            "testdata/describe_alarm_history.json"
+        )));
         let out = client.describe_alarm_history().send().await.unwrap();
         assert_eq!(
             to_items(&out),
@@ -247,7 +251,9 @@ mod tests {
             ]
         );
         assert_eq!(out.next_token(), Some("page-2"));
-        let client = recorded::cloudwatch(include_str!("testdata/describe_alarms.xml"));
+        let client = recorded::cloudwatch(recorded::cbor_of(include_str!(
+            "testdata/describe_alarms.json"
+        )));
         let out = client.describe_alarms().send().await.unwrap();
         let alarms: Vec<Alarm> = out.metric_alarms().iter().map(to_alarm).collect();
         assert_eq!(

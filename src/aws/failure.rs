@@ -205,16 +205,6 @@ impl AwsFailure {
     }
 }
 
-/// The text between `<tag>` and `</tag>` in an XML error body. AWS-compatible endpoints
-/// (moto among them) nest errors in ways the SDK's parser does not read, so the code and
-/// message are taken straight from the body.
-fn xml_tag<'a>(body: &'a str, tag: &str) -> Option<&'a str> {
-    let open = format!("<{tag}>");
-    let start = body.find(&open)? + open.len();
-    let len = body[start..].find(&format!("</{tag}>"))?;
-    Some(body[start..start + len].trim()).filter(|s| !s.is_empty())
-}
-
 /// Infers the code from well-known messages when the endpoint did not send one.
 fn code_from_message(message: &str) -> Option<&'static str> {
     let m = message.to_ascii_lowercase();
@@ -250,6 +240,16 @@ fn answer_of(raw: &HttpResponse) -> Answer {
         status: raw.status().as_u16(),
         basic_challenge: basic("proxy-authenticate") || basic("www-authenticate"),
     }
+}
+
+/// The text between `<tag>` and `</tag>` in an XML error body. moto nests its STS errors in
+/// a way the SDK's awsQuery parser does not read, so the code and message are taken straight
+/// from the body.
+fn xml_tag<'a>(body: &'a str, tag: &str) -> Option<&'a str> {
+    let open = format!("<{tag}>");
+    let start = body.find(&open)? + open.len();
+    let len = body[start..].find(&format!("</{tag}>"))?;
+    Some(body[start..start + len].trim()).filter(|s| !s.is_empty())
 }
 
 /// Describes a failed SDK call.
@@ -373,6 +373,61 @@ where
     match credentials_error(err) {
         Some(c) => from_credentials(c),
         None => from_sdk(err),
+    }
+}
+
+/// The protocol CloudWatch answers in, as its `smithy-protocol` response header names it.
+const CLOUDWATCH_PROTOCOL: &str = "rpc-v2-cbor";
+
+/// Describes a failed CloudWatch call. CloudWatch speaks Smithy RPC v2 CBOR; an endpoint that
+/// answers in anything else (an emulator or CloudWatch-compatible service that speaks only the
+/// older awsQuery protocol, a proxy's 404 or HTML page) leaves the SDK with an answer it cannot
+/// read and no error code, so the failure says what the endpoint answered and names the protocol.
+pub fn describe_cloudwatch<E>(err: &SdkError<E, HttpResponse>) -> AwsFailure
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let failure = describe(err);
+    // The SDK reads a code only from a CBOR error (or AWS's x-amzn-query-error header).
+    let (raw, sdk_code) = match err {
+        SdkError::ServiceError(ctx) => (ctx.raw(), ctx.err().code()),
+        SdkError::ResponseError(ctx) => (ctx.raw(), None),
+        _ => return failure,
+    };
+    if sdk_code.is_some()
+        || speaks_cbor(raw)
+        || classify(&failure.message, Some(answer_of(raw))).is_some()
+    {
+        return failure;
+    }
+    not_cbor(raw)
+}
+
+/// Whether an answer is in CloudWatch's protocol.
+fn speaks_cbor(raw: &HttpResponse) -> bool {
+    let header = |name: &str| raw.headers().get(name).map(str::to_ascii_lowercase);
+    header("smithy-protocol").as_deref() == Some(CLOUDWATCH_PROTOCOL)
+        || header("content-type").is_some_and(|c| c.starts_with("application/cbor"))
+}
+
+/// The failure of an endpoint that answered, but not in CloudWatch's protocol.
+fn not_cbor(raw: &HttpResponse) -> AwsFailure {
+    let status = raw.status().as_u16();
+    let kind = raw
+        .headers()
+        .get("content-type")
+        .map(|c| format!(" ({c})"))
+        .unwrap_or_default();
+    let cause = if raw.status().is_server_error() {
+        "a proxy or load balancer on the way failed, or the endpoint does not speak CloudWatch's current protocol"
+    } else {
+        "the endpoint does not speak CloudWatch's current protocol"
+    };
+    AwsFailure {
+        code: None,
+        message: format!("The CloudWatch endpoint answered HTTP {status}{kind}, not Smithy RPC v2 CBOR (smithy-protocol: rpc-v2-cbor): {cause}."),
+        answer: Err(NoAnswer::Unreachable),
+        fix: Some("Leave the endpoint empty for AWS, or point it at an AWS endpoint, a VPC endpoint or an emulator that serves CloudWatch in Smithy RPC v2 CBOR (AWS's default since December 2025; LocalStack serves it since September 2025). Emulators and proxies that speak only awsQuery cannot answer the current AWS SDKs.".to_string()),
     }
 }
 

@@ -186,10 +186,13 @@ const MAX_ATTEMPTS: u32 = 3;
 /// The SDK behaviour Stratus is tested with. `BehaviorVersion::latest()` would let a
 /// `cargo update` change retries, timeouts or proxy handling unnoticed; move this only to a
 /// version whose release notes were read, with the timeout, retry and proxy tests green.
-/// 2026-01-12: retries on by default, a 3.1 s connect timeout (Stratus sets its own), and the
-/// proxy environment variables honoured (since 2025-08-07).
+/// 2026-11-17: retries on by default, a 3.1 s connect timeout (Stratus sets its own), the
+/// proxy environment variables honoured (since 2025-08-07), and AWS's Retry Behavior 2.1 (since
+/// 2026-11-10: 50 ms base backoff for errors other than throttling, no connection poisoning on
+/// a 5xx). Its default read timeout is not applied by aws-smithy-runtime 1.16; Stratus sets its
+/// own operation and attempt timeouts.
 fn behavior_version() -> BehaviorVersion {
-    BehaviorVersion::v2026_01_12()
+    BehaviorVersion::v2026_11_17()
 }
 
 fn sdk_region(region: &Region) -> aws_types::region::Region {

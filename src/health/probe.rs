@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::aws::failure::{credentials_error, from_credentials, from_sdk, AwsFailure};
+use crate::aws::failure::{
+    credentials_error, describe_cloudwatch, from_credentials, from_sdk, AwsFailure,
+};
 use crate::aws::session::AwsSession;
 use crate::observability::meters::metered;
 
@@ -78,7 +80,7 @@ pub async fn check(session: &AwsSession) -> Outcome {
         .metric_name("EstimatedCharges")
         .send();
     let probe = metered("monitoring", "ListMetrics", |f| f.call_outcome(), async {
-        call.await.map_err(|e| from_sdk(&e))
+        call.await.map_err(|e| describe_cloudwatch(&e))
     })
     .await;
     if let Err(fail) = probe {

@@ -11,7 +11,7 @@ use aws_sdk_cloudwatch::types::{
 use aws_smithy_types::DateTime;
 use http::StatusCode;
 
-use crate::aws::failure::describe;
+use crate::aws::failure::describe_cloudwatch;
 use crate::aws::session::AwsSession;
 use crate::memory;
 use crate::observability::meters::{self, metered};
@@ -20,7 +20,7 @@ use crate::query::{Answer, Failure};
 use super::plan::{Batch, Plan, PlannedQuery, Spec};
 use super::response::{assemble, by_ref_id, Message, Page, SeriesResult};
 
-/// A plan expecting this many points or more (a megabyte of frames, several of XML) takes its
+/// A plan expecting this many points or more (about a megabyte of frames, and as much CBOR) takes its
 /// turn among the requests with large answers.
 const LARGE_ANSWER_POINTS: u64 = 50_000;
 
@@ -127,7 +127,7 @@ async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, Failure
             .set_next_token(token.take())
             .send_with(&client);
         let out = metered("monitoring", "GetMetricData", |f| f.call_outcome(), async {
-            call.await.map_err(|e| describe(&e))
+            call.await.map_err(|e| describe_cloudwatch(&e))
         })
         .await
         .map_err(|f| f.report("CloudWatch GetMetricData", &session.settings))?;
@@ -184,7 +184,7 @@ mod tests {
     use std::collections::HashMap;
 
     /// A recorded answer, deserialized by the SDK as a live one would be, as a page.
-    async fn page_of(recording: &'static str) -> Page {
+    async fn page_of(recording: &'static [u8]) -> Page {
         let out = recorded::cloudwatch(recording)
             .get_metric_data()
             .send()
@@ -215,7 +215,10 @@ mod tests {
 
     #[tokio::test]
     async fn a_recorded_moto_answer_becomes_one_frame_per_query() {
-        let page = page_of(include_str!("testdata/get_metric_data_moto.xml")).await;
+        let page = page_of(recorded::cbor_of(include_str!(
+            "testdata/get_metric_data_moto.json"
+        )))
+        .await;
         let b = batch(
             &[
                 (
@@ -254,8 +257,14 @@ mod tests {
     #[tokio::test]
     async fn recorded_pages_with_messages_partial_data_and_failures() {
         let pages = vec![
-            page_of(include_str!("testdata/get_metric_data_search_page1.xml")).await,
-            page_of(include_str!("testdata/get_metric_data_search_page2.xml")).await,
+            page_of(recorded::cbor_of(include_str!(
+                "testdata/get_metric_data_search_page1.json"
+            )))
+            .await,
+            page_of(recorded::cbor_of(include_str!(
+                "testdata/get_metric_data_search_page2.json"
+            )))
+            .await,
         ];
         assert_eq!(
             pages[0].results[0].status,

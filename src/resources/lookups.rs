@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use aws_sdk_cloudwatch::types::{DimensionFilter, Metric};
 
-use crate::aws::failure::{describe, AwsFailure};
+use crate::aws::failure::{describe_cloudwatch, AwsFailure};
 use crate::aws::session::AwsSession;
 use crate::config::names::Region;
 use crate::observability::meters::metered;
@@ -63,7 +63,7 @@ pub async fn list_metrics(
             }
         }
         let out = metered("monitoring", "ListMetrics", |f| f.call_outcome(), async {
-            req.send().await.map_err(|e| describe(&e))
+            req.send().await.map_err(|e| describe_cloudwatch(&e))
         })
         .await?;
         for m in out.metrics() {

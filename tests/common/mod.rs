@@ -117,7 +117,8 @@ pub fn start_script(args: &[&str]) -> (Guard, u16) {
     (Guard(child), port)
 }
 
-/// A moto server in auth mode.
+/// A moto server in auth mode, speaking CloudWatch's current protocol (Smithy RPC v2 CBOR)
+/// through its CBOR front (tests/support/moto_cbor.py).
 pub struct Moto {
     _guard: Guard,
     pub endpoint: String,
@@ -126,15 +127,23 @@ pub struct Moto {
 impl Moto {
     pub fn start() -> Moto {
         let port = free_port();
+        Moto::spawn(
+            &[support("moto_cbor.py").to_str().unwrap(), "127.0.0.1"],
+            port,
+        )
+    }
+
+    /// moto as it ships, with no CBOR front: an endpoint that does not speak CloudWatch's
+    /// current protocol (it answers a CBOR request with 404).
+    pub fn start_without_cbor() -> Moto {
+        let port = free_port();
+        Moto::spawn(&["-m", "moto.server", "-H", "127.0.0.1", "-p"], port)
+    }
+
+    fn spawn(args: &[&str], port: u16) -> Moto {
         let child = Command::new(python())
-            .args([
-                "-m",
-                "moto.server",
-                "-H",
-                "127.0.0.1",
-                "-p",
-                &port.to_string(),
-            ])
+            .args(args)
+            .arg(port.to_string())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -260,8 +269,9 @@ pub struct Replay {
 }
 
 impl Replay {
-    /// Serves `answers` (request body -> status, Content-Type, body) on a local port.
-    pub async fn start(answers: HashMap<String, (u16, String, bytes::Bytes)>) -> Replay {
+    /// Serves `answers` (request body -> status, Content-Type, body) on a local port, in
+    /// CloudWatch's CBOR protocol.
+    pub async fn start(answers: HashMap<bytes::Bytes, (u16, String, bytes::Bytes)>) -> Replay {
         use http_body_util::{BodyExt, Full};
         use hyper::{server::conn::http1, service::service_fn, Request, Response};
         let answers = Arc::new(answers);
@@ -274,14 +284,14 @@ impl Replay {
                     let answers = answers.clone();
                     async move {
                         let body = req.into_body().collect().await?.to_bytes();
-                        let found = std::str::from_utf8(&body).ok().and_then(|b| answers.get(b));
-                        let (status, content_type, answer) = match found {
+                        let (status, content_type, answer) = match answers.get(&body) {
                             Some((s, c, a)) => (*s, c.as_str(), a.clone()),
-                            None => (400, "text/xml", bytes::Bytes::from_static(b"<ErrorResponse><Error><Code>NoRecording</Code><Message>no recorded answer for this request; run make bench-record</Message></Error></ErrorResponse>")),
+                            None => (400, "application/cbor", no_recording()),
                         };
                         let response = Response::builder()
                             .status(status)
                             .header("Content-Type", content_type)
+                            .header("smithy-protocol", "rpc-v2-cbor")
                             .body(Full::new(answer))?;
                         Ok::<_, Box<dyn std::error::Error + Send + Sync>>(response)
                     }
@@ -292,6 +302,15 @@ impl Replay {
         });
         Replay { endpoint }
     }
+}
+
+/// The error a request without a recorded answer gets, as AWS writes CBOR errors (encoded by
+/// the SDK's own encoder).
+fn no_recording() -> bytes::Bytes {
+    let mut e = aws_smithy_cbor::Encoder::new(Vec::new());
+    e.map(2).str("__type").str("NoRecording").str("message");
+    e.str("no recorded answer for this request; run make bench-record");
+    bytes::Bytes::from(e.into_writer())
 }
 
 /// The plugin binary, started as Grafana starts it.

@@ -4,7 +4,8 @@ Usage: faults.py UPSTREAM_URL  (prints its port on stdout)
 
 Control (answered by the proxy, never forwarded):
   POST /__fault {"mode": MODE, "count": N, "delay": SECONDS}
-      MODE: pass | blackhole | delay | reset | 500 | 503 | throttle. The fault applies to the
+      MODE: pass | blackhole | delay | reset | 500 | 503 | throttle (errors in AWS's CBOR
+      shape for a CBOR request, in XML otherwise). The fault applies to the
       next N requests (all when N is absent), then requests pass again.
       "session_seconds": S rewrites the <Expiration> of AssumeRole answers to S seconds from
       now, to test refreshes without waiting for STS's 15-minute minimum session.
@@ -21,6 +22,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import cbor_wire
 from forward import fetch, relay_head
 
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
@@ -40,7 +42,10 @@ INTERNAL = (
 )
 
 
-def action_of(body):
+def action_of(path, body):
+    operation = cbor_wire.operation_of(path)
+    if operation:
+        return operation
     fields = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
     return fields.get("Action", ["(other)"])[0]
 
@@ -70,6 +75,18 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def error(self, cbor, status, xml, code, message):
+        """AWS's error: in CBOR for a CBOR request (CloudWatch), else in XML (STS, ...)."""
+        if not cbor:
+            return self.reply(status, xml)
+        body, headers = cbor_wire.error(code, message, sender=status < 500)
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def reset(self):
         # RST instead of FIN: the client sees "connection reset by peer".
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -93,7 +110,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/__attempts":
             with LOCK:
                 return self.reply(200, json.dumps(STATE["attempts"]).encode(), "application/json")
-        action = action_of(body)
+        action = action_of(self.path, body)
+        cbor = cbor_wire.is_cbor(self.headers)
         with LOCK:
             STATE["attempts"][action] = STATE["attempts"].get(action, 0) + 1
         mode, delay = take_fault()
@@ -109,11 +127,11 @@ class Handler(BaseHTTPRequestHandler):
                 except OSError:
                     return
         if mode == "500":
-            return self.reply(500, INTERNAL)
+            return self.error(cbor, 500, INTERNAL, "InternalFailure", "Internal failure")
         if mode == "503":
-            return self.reply(503, UNAVAILABLE)
+            return self.error(cbor, 503, UNAVAILABLE, "ServiceUnavailable", "Service is unavailable")
         if mode == "throttle":
-            return self.reply(400, THROTTLE)
+            return self.error(cbor, 400, THROTTLE, "Throttling", "Rate exceeded")
         if mode == "delay":
             time.sleep(delay)
         resp, data = fetch(self, UPSTREAM, body)

@@ -17,6 +17,8 @@ The answers follow the CloudWatch and OAM API references:
   moto cannot check those signatures, so this fixture does, with botocore's SigV4 signer and the
   keys posted to it: an unknown key is UnrecognizedClientException, a wrong signature
   InvalidSignatureException, a key not allowed OAM AccessDeniedException (all 403).
+- CloudWatch calls come in CloudWatch's CBOR (Smithy RPC v2, as the SDK speaks it) and are
+  answered in it, through tests/support/cbor_wire.py.
 - ListMetrics with IncludeLinkedAccounts=true is forwarded (moto answers the monitoring
   account's own metrics and checks the call), then OwningAccounts is added, the posted source
   accounts' metrics are appended to the last page, and OwningAccount narrows to one account.
@@ -55,17 +57,16 @@ import threading
 import time
 import urllib.parse
 import uuid
-import xml.etree.ElementTree as ET
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+import cbor_wire
 from forward import fetch, relay_head
 
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
-CW_NS = "http://monitoring.amazonaws.com/doc/2010-08-01/"
 LOCK = threading.Lock()
 STATE = {"history": [], "oam": {}, "counts": {}, "logs": {}, "queries": {}, "started": []}
 LOGS_JSON = "application/x-amz-json-1.1"
@@ -81,44 +82,25 @@ def parse_time(text):
     return t if t.tzinfo else t.replace(tzinfo=datetime.timezone.utc)
 
 
-def iso(t):
-    return t.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+def when(value):
+    """A timestamp member (a datetime from the CBOR decode) as an aware datetime."""
+    return value if value.tzinfo else value.replace(tzinfo=datetime.timezone.utc)
 
 
-def members(fields, prefix):
-    """awsQuery list members `prefix.member.N` in order."""
-    out, n = [], 1
-    while f"{prefix}.member.{n}" in fields:
-        out.append(fields[f"{prefix}.member.{n}"])
-        n += 1
-    return out
-
-
-def xml_escape(text):
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def query_error(status, code, message):
-    body = (
-        f'<ErrorResponse xmlns="{CW_NS}"><Error><Type>Sender</Type><Code>{code}</Code>'
-        f"<Message>{xml_escape(message)}</Message></Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>"
-    )
-    return status, "text/xml", body.encode()
-
-
-def describe_alarm_history(fields):
+def describe_alarm_history(params):
+    """DescribeAlarmHistory over the posted history: (status, output) or (status, (code, message))."""
     try:
-        max_records = int(fields.get("MaxRecords", "50"))
-        offset = int(fields.get("NextToken", "0"))
+        max_records = int(params.get("MaxRecords", 50))
+        offset = int(params.get("NextToken") or 0)
     except ValueError:
-        return query_error(400, "InvalidNextToken", "The NextToken or MaxRecords value is not valid.")
+        return 400, ("InvalidNextToken", "The NextToken or MaxRecords value is not valid.")
     if not 1 <= max_records <= 100:
-        return query_error(400, "ValidationError", "MaxRecords must be between 1 and 100.")
-    name = fields.get("AlarmName")
-    types = members(fields, "AlarmTypes") or ["MetricAlarm"]
-    kind = fields.get("HistoryItemType")
-    start = parse_time(fields["StartDate"]) if "StartDate" in fields else None
-    end = parse_time(fields["EndDate"]) if "EndDate" in fields else None
+        return 400, ("ValidationError", "MaxRecords must be between 1 and 100.")
+    name = params.get("AlarmName")
+    types = params.get("AlarmTypes") or ["MetricAlarm"]
+    kind = params.get("HistoryItemType")
+    start = when(params["StartDate"]) if "StartDate" in params else None
+    end = when(params["EndDate"]) if "EndDate" in params else None
     with LOCK:
         items = list(STATE["history"])
     chosen = [
@@ -130,43 +112,22 @@ def describe_alarm_history(fields):
         and (end is None or parse_time(i["Timestamp"]) <= end)
     ]
     chosen.sort(key=lambda i: parse_time(i["Timestamp"]),
-                reverse=fields.get("ScanBy", "TimestampDescending") == "TimestampDescending")
+                reverse=params.get("ScanBy", "TimestampDescending") == "TimestampDescending")
     page = chosen[offset:offset + max_records]
-    rows = "".join(
-        "<member>"
-        f"<AlarmName>{xml_escape(i['AlarmName'])}</AlarmName>"
-        f"<AlarmType>{i.get('AlarmType', 'MetricAlarm')}</AlarmType>"
-        f"<Timestamp>{iso(parse_time(i['Timestamp']))}</Timestamp>"
-        f"<HistoryItemType>{i['HistoryItemType']}</HistoryItemType>"
-        f"<HistorySummary>{xml_escape(i['HistorySummary'])}</HistorySummary>"
-        f"<HistoryData>{xml_escape(json.dumps(i.get('HistoryData', {})))}</HistoryData>"
-        "</member>"
+    out = {"AlarmHistoryItems": [
+        {
+            "AlarmName": i["AlarmName"],
+            "AlarmType": i.get("AlarmType", "MetricAlarm"),
+            "Timestamp": parse_time(i["Timestamp"]),
+            "HistoryItemType": i["HistoryItemType"],
+            "HistorySummary": i["HistorySummary"],
+            "HistoryData": json.dumps(i.get("HistoryData", {})),
+        }
         for i in page
-    )
-    token = (f"<NextToken>{offset + max_records}</NextToken>"
-             if offset + max_records < len(chosen) else "")
-    body = (
-        f'<DescribeAlarmHistoryResponse xmlns="{CW_NS}"><DescribeAlarmHistoryResult>'
-        f"<AlarmHistoryItems>{rows}</AlarmHistoryItems>{token}</DescribeAlarmHistoryResult>"
-        f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata>"
-        "</DescribeAlarmHistoryResponse>"
-    )
-    return 200, "text/xml", body.encode()
-
-
-def list_metrics_params(fields):
-    """ListMetrics parameters from an awsQuery form, in the awsJson shape."""
-    params = {k: fields[k] for k in ("Namespace", "MetricName", "OwningAccount") if k in fields}
-    params["IncludeLinkedAccounts"] = fields.get("IncludeLinkedAccounts") == "true"
-    dims, n = [], 1
-    while f"Dimensions.member.{n}.Name" in fields:
-        d = {"Name": fields[f"Dimensions.member.{n}.Name"]}
-        if f"Dimensions.member.{n}.Value" in fields:
-            d["Value"] = fields[f"Dimensions.member.{n}.Value"]
-        dims.append(d)
-        n += 1
-    params["Dimensions"] = dims
-    return params
+    ]}
+    if offset + max_records < len(chosen):
+        out["NextToken"] = str(offset + max_records)
+    return 200, out
 
 
 def metric_matches(metric, params):
@@ -204,37 +165,6 @@ def linked_list_metrics_json(params, status, data):
     out = json.loads(data)
     out["Metrics"], out["OwningAccounts"] = linked(params, out.get("Metrics", []), not out.get("NextToken"))
     return status, "application/x-amz-json-1.0", json.dumps(out).encode()
-
-
-def linked_list_metrics(fields, status, data):
-    """Adds OwningAccounts and the linked accounts' metrics to moto's ListMetrics answer."""
-    ET.register_namespace("", CW_NS)
-    root = ET.fromstring(data)
-    q = lambda tag: f"{{{CW_NS}}}{tag}"
-    result = root.find(q("ListMetricsResult"))
-    metrics = result.find(q("Metrics"))
-    own = [
-        {"Namespace": m.findtext(q("Namespace")), "MetricName": m.findtext(q("MetricName")),
-         "Dimensions": [{"Name": d.findtext(q("Name")), "Value": d.findtext(q("Value"))}
-                        for d in m.find(q("Dimensions")) or []]}
-        for m in metrics
-    ]
-    found, owners = linked(list_metrics_params(fields), own, result.find(q("NextToken")) is None)
-    for m in list(metrics):
-        metrics.remove(m)
-    for m in found:
-        member = ET.SubElement(metrics, q("member"))
-        ET.SubElement(member, q("Namespace")).text = m["Namespace"]
-        ET.SubElement(member, q("MetricName")).text = m["MetricName"]
-        dims = ET.SubElement(member, q("Dimensions"))
-        for d in m.get("Dimensions", []):
-            dm = ET.SubElement(dims, q("member"))
-            ET.SubElement(dm, q("Name")).text = d["Name"]
-            ET.SubElement(dm, q("Value")).text = d["Value"]
-    accounts = ET.SubElement(result, q("OwningAccounts"))
-    for a in owners:
-        ET.SubElement(accounts, q("member")).text = a
-    return status, "text/xml", ET.tostring(root, encoding="utf-8")
 
 
 def json_error(code, message):
@@ -405,15 +335,19 @@ class Handler(BaseHTTPRequestHandler):
         if "/oam/" in self.headers.get("Authorization", ""):
             status, ctype, data, extra = oam_answer(self, body)
             return self.answer(status, ctype, data, extra)
-        fields = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
-        action = fields.get("Action")
+        operation = cbor_wire.operation_of(self.path) if cbor_wire.is_cbor(self.headers) else None
         resp, data = fetch(self, UPSTREAM, body)
-        if action == "DescribeAlarmHistory" and resp.status == 500:
+        if operation == "DescribeAlarmHistory" and resp.status == 500:
             # moto checked the caller and then had no such action: answer it here.
-            count(action)
-            return self.answer(*describe_alarm_history(fields))
-        if action == "ListMetrics" and fields.get("IncludeLinkedAccounts") == "true" and resp.status == 200:
-            return self.answer(*linked_list_metrics(fields, resp.status, data))
+            count(operation)
+            return self.cbor(operation, *describe_alarm_history(cbor_wire.decode_request(operation, body)))
+        if operation == "ListMetrics" and resp.status == 200:
+            params = cbor_wire.decode_request(operation, body)
+            if params.get("IncludeLinkedAccounts"):
+                out = cbor_wire.decode_output(operation, data)
+                out["Metrics"], out["OwningAccounts"] = linked(
+                    params, out.get("Metrics", []), not out.get("NextToken"))
+                return self.cbor(operation, 200, out)
         target = self.headers.get("X-Amz-Target", "")
         if target.startswith("Logs_20140328.") and resp.status != 403:
             # Past moto's checks of signature and policy (their refusals, 403, are relayed).
@@ -428,6 +362,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(*linked_list_metrics_json(params, resp.status, data))
         relay_head(self, resp, len(data))
         self.wfile.write(data)
+
+    def cbor(self, operation, status, out):
+        """An answer in CloudWatch's CBOR: the output, or (code, message) of an error."""
+        if status == 200:
+            return self.answer(200, cbor_wire.CBOR, cbor_wire.encode_output(operation, out),
+                               {"smithy-protocol": "rpc-v2-cbor"})
+        data, headers = cbor_wire.error(*out)
+        return self.answer(status, headers.pop("Content-Type"), data, headers)
 
     def control(self, body):
         if self.path == "/__history":

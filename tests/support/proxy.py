@@ -6,7 +6,8 @@ Prints the listening port on stdout. With --record, every forwarded exchange is 
 as one JSON line: {"action", "request" (the body), "status", "content_type", "body"} (the
 benchmarks record moto's answers this way). `GET /__counts` answers {"Action": count, ...};
 `GET /__requests/ACTION` answers the form fields of each recorded request of that action
-(the last 2,000), `GET /__agents/ACTION` their User-Agent headers; `POST /__reset` forgets
+(the last 2,000; a CloudWatch request in CBOR as the same request's awsQuery form fields,
+serialized by botocore from the decoded members, so one reading serves both protocols), `GET /__agents/ACTION` their User-Agent headers; `POST /__reset` forgets
 everything. None of these are forwarded.
 """
 import json
@@ -15,6 +16,9 @@ import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import base64
+
+import cbor_wire
 from forward import fetch, relay_head
 
 UPSTREAM = urllib.parse.urlparse(sys.argv[1])
@@ -25,7 +29,10 @@ AGENTS = {}
 LOCK = threading.Lock()
 
 
-def action_of(headers, body):
+def action_of(path, headers, body):
+    operation = cbor_wire.operation_of(path)
+    if operation:
+        return operation
     target = headers.get("X-Amz-Target")
     if target:
         return target.rsplit(".", 1)[-1]
@@ -34,6 +41,22 @@ def action_of(headers, body):
         if "Action" in fields:
             return fields["Action"][0]
     return "(other)"
+
+
+def form_fields(path, headers, body):
+    """A request's members as awsQuery form fields, whichever protocol it came in."""
+    operation = cbor_wire.operation_of(path)
+    if operation and cbor_wire.is_cbor(headers):
+        try:
+            params = cbor_wire.decode_request(operation, body)
+            return {k: str(v) for k, v in cbor_wire.query_fields(operation, params).items()}
+        except Exception:  # not readable CBOR: the front refuses it; nothing to record
+            return {}
+    return {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
+
+
+def text(data, binary):
+    return base64.b64encode(data).decode() if binary else data.decode("utf-8", "replace")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -68,8 +91,8 @@ class Handler(BaseHTTPRequestHandler):
                 REQUESTS.clear()
                 AGENTS.clear()
             return self.send_json({})
-        action = action_of(self.headers, body)
-        fields = {k: v[0] for k, v in urllib.parse.parse_qs(body.decode("utf-8", "replace")).items()}
+        action = action_of(self.path, self.headers, body)
+        fields = form_fields(self.path, self.headers, body)
         with LOCK:
             COUNTS[action] = COUNTS.get(action, 0) + 1
             REQUESTS.setdefault(action, []).append(fields)
@@ -80,10 +103,10 @@ class Handler(BaseHTTPRequestHandler):
         if RECORD:
             exchange = {
                 "action": action,
-                "request": body.decode("utf-8", "replace"),
+                "request": text(body, cbor_wire.is_cbor(self.headers)),
                 "status": resp.status,
                 "content_type": resp.getheader("Content-Type", ""),
-                "body": data.decode("utf-8", "replace"),
+                "body": text(data, resp.getheader("Content-Type", "") == cbor_wire.CBOR),
             }
             with LOCK, open(RECORD, "a", encoding="utf-8") as f:
                 f.write(json.dumps(exchange) + "\n")

@@ -4,9 +4,16 @@
 //! Rounds alternate between the two, so both see the same machine.
 //!
 //!     wire-cbor WIRE_XML RECORDING ROUNDS N OUT.json
+//!     wire-cbor WIRE_XML RECORDING twin OUT.jsonl.gz
+//!
+//! `twin` writes the CBOR twin of the recording that the plugin's benchmarks and tests replay:
+//! the same answer encoded here, and the plugin's request as the current SDK serializes it
+//! (the recorded awsQuery request's members, sent through the SDK and captured), both base64.
 
 #[path = "../../common.rs"]
 mod common;
+
+mod twin;
 
 use std::process::Command;
 
@@ -87,13 +94,8 @@ fn median(mut v: Vec<u64>) -> u64 {
     v[v.len() / 2]
 }
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let [_, xml_bin, recording, rounds, n, out_path] = &args[..] else {
-        eprintln!("usage: wire-cbor WIRE_XML RECORDING ROUNDS N OUT.json");
-        std::process::exit(2);
-    };
-    let rounds: usize = rounds.parse().expect("ROUNDS is a number");
+/// The series wire-xml decodes from `recording`.
+fn export(xml_bin: &str, recording: &str) -> Value {
     let export = std::env::temp_dir().join(format!("wire-series-{}.json", std::process::id()));
     let ok = Command::new(xml_bin)
         .args([recording, "export", export.to_str().expect("a UTF-8 path")])
@@ -104,6 +106,27 @@ fn main() {
     let doc: Value =
         serde_json::from_slice(&std::fs::read(&export).expect("the export")).expect("JSON");
     let _ = std::fs::remove_file(&export);
+    doc
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, xml_bin, recording, command, out_path] = &args[..] {
+        assert_eq!(
+            command, "twin",
+            "usage: wire-cbor WIRE_XML RECORDING twin OUT.jsonl.gz"
+        );
+        let doc = export(xml_bin, recording);
+        let body = encode(doc["series"].as_array().expect("series"));
+        twin::write(recording, body, out_path);
+        return;
+    }
+    let [_, xml_bin, recording, rounds, n, out_path] = &args[..] else {
+        eprintln!("usage: wire-cbor WIRE_XML RECORDING ROUNDS N OUT.json");
+        std::process::exit(2);
+    };
+    let rounds: usize = rounds.parse().expect("ROUNDS is a number");
+    let doc = export(xml_bin, recording);
     let series = doc["series"].as_array().expect("series");
     let body = encode(series);
     let http = common::Recorded {
