@@ -494,6 +494,126 @@ mod tests {
     }
     impl std::error::Error for Inner {}
 
+    /// A CBOR error as CloudWatch writes it, encoded by the SDK's own encoder.
+    fn cbor_error(code: &str, message: &str) -> &'static [u8] {
+        crate::aws::recorded::cbor_of(
+            &serde_json::json!({ "__type": code, "message": message }).to_string(),
+        )
+    }
+
+    async fn list_metrics_failure(
+        status: u16,
+        headers: &'static [(&'static str, &'static str)],
+        body: &'static [u8],
+    ) -> AwsFailure {
+        let client = crate::aws::recorded::cloudwatch_answering(status, headers, body);
+        let err = client.list_metrics().send().await.expect_err("refused");
+        describe_cloudwatch(&err)
+    }
+
+    #[tokio::test]
+    async fn cbor_errors_are_read_with_and_without_a_namespace_or_the_query_header() {
+        use crate::aws::recorded::CBOR;
+        let throttled = list_metrics_failure(
+            400,
+            CBOR,
+            cbor_error("com.amazonaws.cloudwatch#Throttling", "Rate exceeded"),
+        )
+        .await;
+        assert_eq!(throttled.code.as_deref(), Some("Throttling"));
+        assert_eq!(throttled.message, "Rate exceeded");
+        assert!(throttled.is_throttling());
+        assert_eq!(throttled.user_status(), StatusCode::TOO_MANY_REQUESTS);
+
+        // The query-compatible code in x-amzn-query-error wins over `__type`.
+        const QUERY: &[(&str, &str)] = &[
+            ("content-type", "application/cbor"),
+            ("smithy-protocol", "rpc-v2-cbor"),
+            ("x-amzn-query-error", "AccessDenied;Sender"),
+        ];
+        let denied = list_metrics_failure(
+            403,
+            QUERY,
+            cbor_error(
+                "com.amazon.coral.service#AccessDeniedException",
+                "User: arn:aws:iam::123456789012:user/bob is not authorized to perform: cloudwatch:ListMetrics",
+            ),
+        )
+        .await;
+        assert_eq!(denied.code.as_deref(), Some("AccessDenied"));
+        assert_eq!(denied.user_status(), StatusCode::FORBIDDEN);
+
+        let failed =
+            list_metrics_failure(500, CBOR, cbor_error("InternalFailure", "Internal failure"))
+                .await;
+        assert_eq!(failed.code.as_deref(), Some("InternalFailure"));
+        assert_eq!(failed.user_status(), StatusCode::BAD_GATEWAY);
+        assert!(failed.advice().is_some());
+
+        let invalid = list_metrics_failure(
+            400,
+            CBOR,
+            cbor_error(
+                "com.amazonaws.cloudwatch#InvalidParameterValueException",
+                "The value for parameter Namespace is invalid.",
+            ),
+        )
+        .await;
+        assert_eq!(
+            invalid.code.as_deref(),
+            Some("InvalidParameterValueException")
+        );
+        assert_eq!(invalid.user_status(), StatusCode::BAD_REQUEST);
+    }
+
+    #[tokio::test]
+    async fn an_answer_not_in_cbor_names_the_protocol() {
+        const HTML: &[(&str, &str)] = &[("content-type", "text/html; charset=utf-8")];
+        let page = b"<!doctype html><title>404 Not Found</title><h1>Not Found</h1>";
+        let old = list_metrics_failure(404, HTML, page).await;
+        assert_eq!(old.code, None);
+        assert!(
+            old.message.starts_with("The CloudWatch endpoint answered HTTP 404 (text/html; charset=utf-8), not Smithy RPC v2 CBOR"),
+            "{}",
+            old.message
+        );
+        assert!(old.fix.as_deref().unwrap().contains("LocalStack"));
+        assert_eq!(old.user_status(), StatusCode::BAD_GATEWAY);
+
+        let bad_gateway = list_metrics_failure(502, HTML, page).await;
+        assert!(
+            bad_gateway
+                .message
+                .contains("a proxy or load balancer on the way failed"),
+            "{}",
+            bad_gateway.message
+        );
+
+        // An awsQuery error from an emulator that speaks only XML: its code is not trusted
+        // as CloudWatch's, the protocol is named.
+        const XML: &[(&str, &str)] = &[("content-type", "text/xml")];
+        let xml = list_metrics_failure(
+            400,
+            XML,
+            b"<ErrorResponse><Error><Code>InvalidAction</Code><Message>no</Message></Error></ErrorResponse>",
+        )
+        .await;
+        assert!(
+            xml.message.contains("not Smithy RPC v2 CBOR"),
+            "{}",
+            xml.message
+        );
+
+        // A proxy's refusal keeps its own explanation.
+        const PROXY: &[(&str, &str)] = &[("proxy-authenticate", "Basic realm=\"proxy\"")];
+        let proxy = list_metrics_failure(407, PROXY, b"").await;
+        assert!(
+            !proxy.message.contains("Smithy RPC v2 CBOR"),
+            "{}",
+            proxy.message
+        );
+    }
+
     #[test]
     fn chain_uses_display_only() {
         assert_eq!(chain(&Outer(Inner)), "dispatch failure: connection refused");

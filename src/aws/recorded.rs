@@ -7,17 +7,18 @@ use aws_smithy_runtime_api::client::http::{
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_types::body::SdkBody;
 
-/// Answers every request with one recorded body and the headers of its protocol.
+/// Answers every request with one recorded status, body and the headers of its protocol.
 #[derive(Debug, Clone, Copy)]
 struct Recording {
+    status: u16,
     body: &'static [u8],
     headers: &'static [(&'static str, &'static str)],
 }
 
 impl HttpConnector for Recording {
     fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
-        let ok = 200.try_into().expect("a status");
-        let mut response = HttpResponse::new(ok, SdkBody::from(self.body));
+        let status = self.status.try_into().expect("a status");
+        let mut response = HttpResponse::new(status, SdkBody::from(self.body));
         for (name, value) in self.headers {
             response.headers_mut().insert(*name, *value);
         }
@@ -30,7 +31,7 @@ fn http_client(recording: Recording) -> SharedHttpClient {
 }
 
 /// CloudWatch's answers: Smithy RPC v2 CBOR.
-const CBOR: &[(&str, &str)] = &[
+pub const CBOR: &[(&str, &str)] = &[
     ("content-type", "application/cbor"),
     ("smithy-protocol", "rpc-v2-cbor"),
 ];
@@ -41,15 +42,26 @@ fn credentials() -> aws_credential_types::Credentials {
 
 /// A CloudWatch client in us-east-1 whose every call answers `recording` (CBOR).
 pub fn cloudwatch(recording: &'static [u8]) -> aws_sdk_cloudwatch::Client {
+    cloudwatch_answering(200, CBOR, recording)
+}
+
+/// A CloudWatch client in us-east-1 whose every call gets this answer, once (no retries).
+pub fn cloudwatch_answering(
+    status: u16,
+    headers: &'static [(&'static str, &'static str)],
+    body: &'static [u8],
+) -> aws_sdk_cloudwatch::Client {
     let recording = Recording {
-        body: recording,
-        headers: CBOR,
+        status,
+        body,
+        headers,
     };
     let conf = aws_sdk_cloudwatch::Config::builder()
         .behavior_version(aws_sdk_cloudwatch::config::BehaviorVersion::v2026_11_17())
         .region(aws_types::region::Region::new("us-east-1"))
         .credentials_provider(credentials())
         .http_client(http_client(recording))
+        .retry_config(aws_smithy_types::retry::RetryConfig::disabled())
         .build();
     aws_sdk_cloudwatch::Client::from_conf(conf)
 }
@@ -57,6 +69,7 @@ pub fn cloudwatch(recording: &'static [u8]) -> aws_sdk_cloudwatch::Client {
 /// An Observability Access Manager client in us-east-1 whose every call answers `recording`.
 pub fn oam(recording: &'static str) -> aws_sdk_oam::Client {
     let recording = Recording {
+        status: 200,
         body: recording.as_bytes(),
         headers: &[("content-type", "application/json")],
     };
