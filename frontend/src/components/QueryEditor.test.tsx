@@ -106,11 +106,15 @@ describe('QueryEditor', () => {
     const { last } = setup();
     await userEvent.click(screen.getByText('Code'));
     expect(last().metricEditorMode).toBe(MetricEditorMode.Code);
-    await userEvent.type(screen.getByLabelText('Expression'), 'SUM(METRICS())');
+    // The code editor loads lazily: wait for its input (slow on a busy machine).
+    await userEvent.type(await screen.findByLabelText('Expression', undefined, { timeout: 10000 }), 'SUM(METRICS())');
     expect(last().expression).toBe('SUM(METRICS())');
     await userEvent.click(screen.getByText('Metrics Insights'));
     expect(last().metricQueryType).toBe(MetricQueryType.Insights);
-    await userEvent.type(await screen.findByLabelText('Metrics Insights SQL'), 'SELECT 1');
+    await userEvent.type(
+      await screen.findByLabelText('Metrics Insights SQL', undefined, { timeout: 10000 }),
+      'SELECT 1'
+    );
     expect(last().sqlExpression).toBe('SELECT 1');
   });
 
