@@ -28,10 +28,12 @@ static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 static STARTED: AtomicU64 = AtomicU64::new(0);
 
 /// Requests with a large answer in hand at once, per core, by default. A response waiting for
-/// Grafana to read it is megabytes; past two per core, more at once only share the same cores
-/// and the same connection, so each finishes later and all of them sit in memory meanwhile
-/// (bench/results.md: 4 on 2 cores peaked at 115 MB, 8 at 168 MB, for the same refresh rate).
-const ANSWERS_PER_CORE: usize = 2;
+/// Grafana to read it is megabytes; past one per core, more at once only share the same cores
+/// and the same connection, so each finishes later and all of them sit in memory meanwhile.
+/// With CBOR answers (a third of XML's size, parsed 15x faster) one per core keeps the refresh
+/// rate (bench/results.md, 64 concurrent dashboards on 2 cores: 77 refreshes/s at a 75 MB
+/// peak, against 85/s at 100 MB with two per core).
+const ANSWERS_PER_CORE: usize = 1;
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
