@@ -1,6 +1,9 @@
-//! What both sides of the wire benchmark share: an HTTP client that answers every call with
-//! the same bytes (the SDK's whole call, signing and deserializing, with no network), and
-//! CPU time per call on the calling thread.
+//! What both sides of the wire benchmark share: the recorded exchange, an HTTP client that
+//! answers every call with the same bytes (the SDK's whole call, signing and deserializing,
+//! with no network), the SDK client over it, and CPU time per call on the calling thread.
+
+use std::io::Read;
+use std::sync::{Arc, Mutex};
 
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
@@ -10,15 +13,21 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_runtime_api::http::{Response, StatusCode};
 use aws_smithy_types::body::SdkBody;
 
-/// Answers every request with `body` and `headers`.
+/// Answers every request with `body` and `headers`; keeps the last request's body in `sent`
+/// when there is one (the twin captures the SDK's request; the measured calls copy nothing).
 #[derive(Debug, Clone)]
 pub struct Recorded {
     pub body: bytes::Bytes,
     pub headers: Vec<(&'static str, String)>,
+    pub sent: Option<Arc<Mutex<Vec<u8>>>>,
 }
 
 impl HttpConnector for Recorded {
-    fn call(&self, _request: HttpRequest) -> HttpConnectorFuture {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        if let Some(sent) = &self.sent {
+            let body = request.body().bytes().expect("an in-memory body");
+            *sent.lock().expect("not poisoned") = body.to_vec();
+        }
         let mut response = Response::new(
             StatusCode::try_from(200).expect("200 is a status"),
             SdkBody::from(self.body.clone()),
@@ -38,6 +47,36 @@ impl HttpClient for Recorded {
     ) -> SharedHttpConnector {
         SharedHttpConnector::new(self.clone())
     }
+}
+
+/// The recorded GetMetricData exchange of a recording (gzipped JSON lines).
+pub fn recorded_exchange(path: &str) -> serde_json::Value {
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).expect("the recording"))
+        .read_to_string(&mut text)
+        .expect("a gzipped recording");
+    text.lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("a JSON line"))
+        .find(|e| e["action"] == "GetMetricData")
+        .expect("a recorded GetMetricData exchange")
+}
+
+/// The SDK's CloudWatch client in us-east-1, every call answered by `http`.
+pub fn client(http: Recorded) -> aws_sdk_cloudwatch::Client {
+    use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_cloudwatch::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "AKIDWIRE",
+            "wire-secret",
+            None,
+            None,
+            "wire",
+        ))
+        .http_client(http)
+        .build();
+    aws_sdk_cloudwatch::Client::from_conf(conf)
 }
 
 /// The time of a CPU clock (this thread's, or another process's from clock_getcpuclockid).

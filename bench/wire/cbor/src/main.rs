@@ -17,7 +17,6 @@ mod twin;
 
 use std::process::Command;
 
-use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
 use aws_smithy_cbor::Encoder;
 use aws_smithy_types::DateTime;
@@ -129,26 +128,14 @@ fn main() {
     let doc = export(xml_bin, recording);
     let series = doc["series"].as_array().expect("series");
     let body = encode(series);
-    let http = common::Recorded {
+    let client = common::client(common::Recorded {
         body: bytes::Bytes::from(body.clone()),
         headers: vec![
             ("Content-Type", "application/cbor".into()),
             ("smithy-protocol", "rpc-v2-cbor".into()),
         ],
-    };
-    let conf = aws_sdk_cloudwatch::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIDWIRE",
-            "wire-secret",
-            None,
-            None,
-            "wire",
-        ))
-        .http_client(http)
-        .build();
-    let client = aws_sdk_cloudwatch::Client::from_conf(conf);
+        sent: None,
+    });
     let rt = common::runtime();
     let points = check(&call(&rt, &client), series);
 

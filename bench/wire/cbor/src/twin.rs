@@ -1,57 +1,14 @@
 //! The CBOR twin of a recorded GetMetricData exchange: the recorded awsQuery request's members
 //! given to the current SDK, whose serialized request is captured, and the answer in CBOR.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
-use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
-};
-use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
-use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_runtime_api::http::{Response, StatusCode};
-use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
 use base64::Engine;
-use serde_json::{json, Value};
-
-/// Answers with `answer` and keeps the request body it was sent.
-#[derive(Debug, Clone)]
-struct Capture {
-    answer: bytes::Bytes,
-    sent: Arc<Mutex<Vec<u8>>>,
-}
-
-impl HttpConnector for Capture {
-    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let body = request.body().bytes().expect("an in-memory body").to_vec();
-        *self.sent.lock().expect("not poisoned") = body;
-        let mut response = Response::new(
-            StatusCode::try_from(200).expect("200 is a status"),
-            SdkBody::from(self.answer.clone()),
-        );
-        response
-            .headers_mut()
-            .insert("Content-Type", "application/cbor");
-        response
-            .headers_mut()
-            .insert("smithy-protocol", "rpc-v2-cbor");
-        HttpConnectorFuture::ready(Ok(response))
-    }
-}
-
-impl HttpClient for Capture {
-    fn http_connector(
-        &self,
-        _: &HttpConnectorSettings,
-        _: &RuntimeComponents,
-    ) -> SharedHttpConnector {
-        SharedHttpConnector::new(self.clone())
-    }
-}
+use serde_json::json;
 
 /// The recorded request's awsQuery fields, in order.
 fn fields(form: &str) -> Vec<(String, String)> {
@@ -125,15 +82,7 @@ fn queries(fields: &[(String, String)]) -> Vec<MetricDataQuery> {
 
 /// Writes the twin of `recording`'s GetMetricData exchange, answered with `answer`, to `out`.
 pub fn write(recording: &str, answer: Vec<u8>, out: &str) {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(recording).expect("the recording"))
-        .read_to_string(&mut text)
-        .expect("a gzipped recording");
-    let exchange: Value = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
-        .find(|e| e["action"] == "GetMetricData")
-        .expect("a recorded GetMetricData exchange");
+    let exchange = crate::common::recorded_exchange(recording);
     let fields = fields(exchange["request"].as_str().expect("a request"));
     let field = |name: &str| {
         fields
@@ -141,23 +90,15 @@ pub fn write(recording: &str, answer: Vec<u8>, out: &str) {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    let capture = Capture {
-        answer: bytes::Bytes::from(answer.clone()),
-        sent: Arc::default(),
-    };
-    let conf = aws_sdk_cloudwatch::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIDWIRE",
-            "wire-secret",
-            None,
-            None,
-            "wire",
-        ))
-        .http_client(capture.clone())
-        .build();
-    let client = aws_sdk_cloudwatch::Client::from_conf(conf);
+    let sent = Arc::<Mutex<Vec<u8>>>::default();
+    let client = crate::common::client(crate::common::Recorded {
+        body: bytes::Bytes::from(answer.clone()),
+        headers: vec![
+            ("Content-Type", "application/cbor".into()),
+            ("smithy-protocol", "rpc-v2-cbor".into()),
+        ],
+        sent: Some(sent.clone()),
+    });
     let mut call = client
         .get_metric_data()
         .set_metric_data_queries(Some(queries(&fields)))
@@ -172,7 +113,7 @@ pub fn write(recording: &str, answer: Vec<u8>, out: &str) {
     crate::common::runtime()
         .block_on(call.send())
         .expect("the twin answer deserializes");
-    let request = capture.sent.lock().expect("not poisoned").clone();
+    let request = sent.lock().expect("not poisoned").clone();
     let b64 = base64::engine::general_purpose::STANDARD;
     let line = json!({
         "action": "GetMetricData",

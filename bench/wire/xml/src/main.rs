@@ -7,23 +7,12 @@
 #[path = "../../common.rs"]
 mod common;
 
-use std::io::Read;
-
-use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
 use aws_smithy_types::DateTime;
 use serde_json::{json, Value};
 
 fn recorded(path: &str) -> common::Recorded {
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).expect("the recording"))
-        .read_to_string(&mut text)
-        .expect("a gzipped recording");
-    let exchange: Value = text
-        .lines()
-        .map(|l| serde_json::from_str::<Value>(l).expect("a JSON line"))
-        .find(|e| e["action"] == "GetMetricData")
-        .expect("a recorded GetMetricData answer");
+    let exchange = common::recorded_exchange(path);
     common::Recorded {
         body: bytes::Bytes::from(exchange["body"].as_str().expect("a body").to_string()),
         headers: vec![(
@@ -33,6 +22,7 @@ fn recorded(path: &str) -> common::Recorded {
                 .unwrap_or("text/xml")
                 .to_string(),
         )],
+        sent: None,
     }
 }
 
@@ -54,19 +44,7 @@ fn main() {
         std::process::exit(2);
     };
     let http = recorded(recording);
-    let conf = aws_sdk_cloudwatch::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "AKIDWIRE",
-            "wire-secret",
-            None,
-            None,
-            "wire",
-        ))
-        .http_client(http.clone())
-        .build();
-    let client = aws_sdk_cloudwatch::Client::from_conf(conf);
+    let client = common::client(http.clone());
     let rt = common::runtime();
     match command.as_str() {
         "export" => {
