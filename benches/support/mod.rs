@@ -253,6 +253,7 @@ pub fn recorded_logs_client() -> aws_sdk_cloudwatchlogs::Client {
         Some(Recorded {
             body: bytes::Bytes::from(logs_answer()),
             headers: vec![("Content-Type", "application/x-amz-json-1.1".into())],
+            sent: None,
         }),
         None,
     ))
@@ -276,6 +277,7 @@ pub fn recorded_client() -> aws_sdk_cloudwatch::Client {
                 ("Content-Type", exchange.content_type),
                 ("smithy-protocol", "rpc-v2-cbor".into()),
             ],
+            sent: None,
         }),
         None,
     ))
