@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
             1_700_000_000_000,
         );
         for batch in &planned.batches {
-            let _ = assemble(batch, &[Page::default()]);
+            let _ = assemble(batch, vec![Page::default()]);
         }
     }
 });

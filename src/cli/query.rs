@@ -200,7 +200,6 @@ fn frame_table(f: &SeriesFrame) -> String {
         f.values.len()
     );
     for (t, v) in f.times_ns.iter().zip(&f.values) {
-        let v = v.map(|x| x.to_string()).unwrap_or_else(|| "null".into());
         out.push_str(&format!("  {}  {v}\n", rfc3339_ms(t / 1_000_000)));
     }
     out
@@ -228,7 +227,7 @@ mod tests {
             name: "CPUUtilization".into(),
             ref_id: "A".into(),
             times_ns: vec![1_000_000_000, 2_000_000_000],
-            values: vec![Some(1.5), None],
+            values: vec![1.5, 2.0],
             labels: std::collections::BTreeMap::from([(
                 "InstanceId".to_string(),
                 "i-1".to_string(),
@@ -237,9 +236,9 @@ mod tests {
         };
         assert_eq!(
             frame_table(&f),
-            "A: CPUUtilization {InstanceId=i-1} (2 points)\n  1970-01-01T00:00:01Z  1.5\n  1970-01-01T00:00:02Z  null\n"
+            "A: CPUUtilization {InstanceId=i-1} (2 points)\n  1970-01-01T00:00:01Z  1.5\n  1970-01-01T00:00:02Z  2\n"
         );
-        assert_eq!(frame_json(&f)["value"], json!([1.5, null]));
+        assert_eq!(frame_json(&f)["value"], json!([1.5, 2.0]));
         assert_eq!(frame_json(&f)["time"][0], "1970-01-01T00:00:01Z");
     }
 

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use arrow::array::Array;
 use arrow::array::{Float64Array, TimestampNanosecondArray};
+use arrow::buffer::ScalarBuffer;
 use arrow::datatypes::{DataType, Field, Schema, TimeUnit};
 use arrow::error::ArrowError;
 use arrow::ipc::reader::FileReader;
@@ -13,7 +14,8 @@ use arrow::ipc::writer::FileWriter;
 use arrow::record_batch::RecordBatch;
 use serde_json::Value;
 
-/// One time series frame: a `Time` field and a nullable `Value` field.
+/// One time series frame: a `Time` field and a `Value` field (nullable in the schema, as
+/// Grafana's CloudWatch declares it, though CloudWatch series have no gaps).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SeriesFrame {
     /// Frame name (the series name).
@@ -24,8 +26,8 @@ pub struct SeriesFrame {
     pub meta: Option<Value>,
     /// Timestamps in nanoseconds since the epoch.
     pub times_ns: Vec<i64>,
-    /// Values; `None` is a gap.
-    pub values: Vec<Option<f64>>,
+    /// Values, one per timestamp.
+    pub values: Vec<f64>,
     /// Labels on the value field.
     pub labels: BTreeMap<String, String>,
     /// Field config on the value field (display name, links), if any.
@@ -53,8 +55,9 @@ fn field(
 }
 
 impl SeriesFrame {
-    /// Encodes the frame as Arrow IPC file bytes.
-    pub fn to_arrow(&self) -> Result<Vec<u8>, ArrowError> {
+    /// Encodes the frame as Arrow IPC file bytes. The frame's vectors become the Arrow arrays
+    /// without a copy, so a series is copied once, into the bytes.
+    pub fn into_arrow(self) -> Result<Vec<u8>, ArrowError> {
         let time_type = DataType::Timestamp(TimeUnit::Nanosecond, Some("UTC".into()));
         let mut schema_meta = HashMap::from([
             ("name".to_string(), self.name.clone()),
@@ -76,18 +79,12 @@ impl SeriesFrame {
             ])
             .with_metadata(schema_meta),
         );
-        // Arrays straight from the slices: one copy each, and no validity bitmap when nothing
-        // is missing (CloudWatch series have no gaps inside them).
-        let times = TimestampNanosecondArray::from_iter_values(self.times_ns.iter().copied())
-            .with_timezone("UTC");
-        let values = if self.values.iter().all(Option::is_some) {
-            Float64Array::from_iter_values(self.values.iter().map(|v| v.unwrap_or_default()))
-        } else {
-            self.values.iter().copied().collect()
-        };
-        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(times), Arc::new(values)])?;
         // Data plus room for the schema (written twice), metadata and footer.
         let mut buf = Vec::with_capacity(16 * self.times_ns.len() + 4096);
+        let times = TimestampNanosecondArray::new(ScalarBuffer::from(self.times_ns), None)
+            .with_timezone("UTC");
+        let values = Float64Array::new(ScalarBuffer::from(self.values), None);
+        let batch = RecordBatch::try_new(schema.clone(), vec![Arc::new(times), Arc::new(values)])?;
         {
             let mut writer = FileWriter::try_new(&mut buf, &schema)?;
             writer.write(&batch)?;
@@ -96,7 +93,8 @@ impl SeriesFrame {
         Ok(buf)
     }
 
-    /// Decodes a frame this module encoded (for the command line's output).
+    /// Decodes a frame this module encoded (for the command line's output); a null value, which
+    /// Stratus never writes, reads as NaN.
     pub fn from_arrow(bytes: &[u8]) -> Result<SeriesFrame, ArrowError> {
         let reader = FileReader::try_new(std::io::Cursor::new(bytes), None)?;
         let schema = reader.schema();
@@ -128,9 +126,13 @@ impl SeriesFrame {
                 .downcast_ref::<Float64Array>()
                 .ok_or_else(bad)?;
             frame.times_ns.extend(times.values().iter());
-            frame
-                .values
-                .extend((0..values.len()).map(|i| (!values.is_null(i)).then(|| values.value(i))));
+            frame.values.extend((0..values.len()).map(|i| {
+                if values.is_null(i) {
+                    f64::NAN
+                } else {
+                    values.value(i)
+                }
+            }));
         }
         Ok(frame)
     }
@@ -148,11 +150,11 @@ mod tests {
             ref_id: "A".into(),
             meta: Some(json!({"custom": {"period": 300, "id": "q1"}})),
             times_ns: vec![1_000_000_000, 2_000_000_000],
-            values: vec![Some(1.5), None],
+            values: vec![1.5, -0.25],
             labels: BTreeMap::from([("InstanceId".to_string(), "i-1".to_string())]),
             value_config: Some(json!({"displayNameFromDS": "cpu i-1"})),
         };
-        let bytes = frame.to_arrow().unwrap();
+        let bytes = frame.clone().into_arrow().unwrap();
         let reader = FileReader::try_new(std::io::Cursor::new(bytes), None).unwrap();
         let schema = reader.schema();
         assert_eq!(schema.metadata()["refId"], "A");
@@ -166,7 +168,7 @@ mod tests {
             r#"{"displayNameFromDS":"cpu i-1"}"#
         );
         assert!(schema.field(0).metadata().get("labels").is_none());
-        let back = SeriesFrame::from_arrow(&frame.to_arrow().unwrap()).unwrap();
+        let back = SeriesFrame::from_arrow(&frame.clone().into_arrow().unwrap()).unwrap();
         assert_eq!(back, frame);
         let batches: Vec<_> = reader.map(Result::unwrap).collect();
         let values = batches[0]
@@ -175,7 +177,10 @@ mod tests {
             .downcast_ref::<Float64Array>()
             .unwrap();
         assert_eq!(values.value(0), 1.5);
-        assert!(values.is_null(1));
+        assert_eq!(values.value(1), -0.25);
+        // Grafana reads the same schema as its CloudWatch's: a nullable Value, here without nulls.
+        assert!(schema.field(1).is_nullable());
+        assert_eq!(values.null_count(), 0);
         let times = batches[0]
             .column(0)
             .as_any()

@@ -86,24 +86,26 @@ fn message(m: &MessageData) -> Message {
     }
 }
 
-/// Reduces one GetMetricData answer to a [`Page`].
-pub fn to_page(out: &GetMetricDataOutput) -> Page {
+/// Reduces one GetMetricData answer to a [`Page`], taking the SDK's vectors rather than copying
+/// them: a dashboard's answer is megabytes, and every copy of it costs page faults.
+pub fn to_page(out: GetMetricDataOutput) -> Page {
     Page {
         messages: out.messages().iter().map(message).collect(),
         results: out
-            .metric_data_results()
-            .iter()
+            .metric_data_results
+            .unwrap_or_default()
+            .into_iter()
             .map(|r| SeriesResult {
-                id: r.id().unwrap_or_default().to_string(),
-                label: r.label().unwrap_or_default().to_string(),
-                status: r.status_code().cloned(),
-                messages: r.messages().iter().map(message).collect(),
                 timestamps_ms: r
                     .timestamps()
                     .iter()
                     .map(|t| t.to_millis().unwrap_or(0))
                     .collect(),
-                values: r.values().to_vec(),
+                messages: r.messages().iter().map(message).collect(),
+                status: r.status_code,
+                id: r.id.unwrap_or_default(),
+                label: r.label.unwrap_or_default(),
+                values: r.values.unwrap_or_default(),
             })
             .collect(),
     }
@@ -131,10 +133,11 @@ async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, Failure
         })
         .await
         .map_err(|f| f.report("CloudWatch GetMetricData", &session.settings))?;
-        pages.push(to_page(&out));
-        match out.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => break,
+        let next = out.next_token.clone().filter(|t| !t.is_empty());
+        pages.push(to_page(out));
+        match next {
+            Some(t) => token = Some(t),
+            None => break,
         }
     }
     Ok(pages)
@@ -168,7 +171,7 @@ pub async fn execute(
             None => fetch(session, batch).await,
         };
         match fetched {
-            Ok(pages) => assemble(batch, &pages),
+            Ok(pages) => assemble(batch, pages),
             Err(f) => failed_batch(batch, f),
         }
     });
@@ -190,7 +193,7 @@ mod tests {
             .send()
             .await
             .expect("the recording deserializes");
-        to_page(&out)
+        to_page(out)
     }
 
     const FROM: i64 = 1_610_737_200_000; // 2021-01-15T19:00:00Z
@@ -233,7 +236,7 @@ mod tests {
             FROM,
             FROM + 300_000,
         );
-        let answers: HashMap<String, Answer> = assemble(&b, &[page]).into_iter().collect();
+        let answers: HashMap<String, Answer> = assemble(&b, vec![page]).into_iter().collect();
         for (ref_id, instance, values) in [
             ("A", "i-0a1", [10.0, 12.5, 11.0]),
             ("B", "i-0b2", [40.0, 41.5, 39.0]),
@@ -242,7 +245,7 @@ mod tests {
             assert_eq!(f.len(), 1);
             assert_eq!(f[0].name, "CPUUtilization Average");
             assert_eq!(f[0].labels["InstanceId"], instance);
-            assert_eq!(f[0].values, values.map(Some).to_vec());
+            assert_eq!(f[0].values, values.to_vec());
             assert_eq!(
                 f[0].times_ns,
                 vec![
@@ -288,12 +291,12 @@ mod tests {
             FROM,
             FROM + 300_000,
         );
-        let answers: HashMap<String, Answer> = assemble(&b, &pages).into_iter().collect();
+        let answers: HashMap<String, Answer> = assemble(&b, pages).into_iter().collect();
         let a = frames(&answers["A"]);
         assert_eq!(a.len(), 2, "one frame per series across both pages");
         assert_eq!(a[0].labels["InstanceId"], "i-0a1");
         assert_eq!(a[0].name, "cpu");
-        assert_eq!(a[0].values, vec![Some(10.0), Some(12.5), Some(11.0)]);
+        assert_eq!(a[0].values, vec![10.0, 12.5, 11.0]);
         assert_eq!(a[1].labels["InstanceId"], "i-0b2");
         // Page 1 was partial and page 2 completed the series: only the call's message remains.
         let notices = a[0].meta.as_ref().unwrap()["notices"].to_string();

@@ -67,10 +67,11 @@ fn notice_text(m: &Message) -> Option<String> {
 const PARTIAL_DATA: &str = "AWS returned partial data (too many data points for one call); increase the period or shorten the time range.";
 
 /// The series of all pages merged per (id, label), in first-seen order (NextToken continues
-/// the same series), and the notices of the call itself.
-fn merge(pages: &[Page]) -> (Vec<SeriesResult>, Vec<String>) {
+/// the same series), and the notices of the call itself. A series' first part is moved, not
+/// copied: most series come whole on one page.
+fn merge(pages: Vec<Page>) -> (Vec<SeriesResult>, Vec<String>) {
     let mut merged: Vec<SeriesResult> = Vec::new();
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
     let mut call_notices: Vec<String> = Vec::new();
     for page in pages {
         for n in page.messages.iter().filter_map(notice_text) {
@@ -78,28 +79,25 @@ fn merge(pages: &[Page]) -> (Vec<SeriesResult>, Vec<String>) {
                 call_notices.push(n);
             }
         }
-        for r in &page.results {
-            let slot = *index.entry((&r.id, &r.label)).or_insert_with(|| {
-                merged.push(SeriesResult {
-                    id: r.id.clone(),
-                    label: r.label.clone(),
-                    status: r.status.clone(),
-                    ..Default::default()
-                });
-                merged.len() - 1
-            });
+        for r in page.results {
+            let key = (r.id.clone(), r.label.clone());
+            let Some(&slot) = index.get(&key) else {
+                index.insert(key, merged.len());
+                merged.push(r);
+                continue;
+            };
             let entry = &mut merged[slot];
-            entry.timestamps_ms.extend(&r.timestamps_ms);
-            entry.values.extend(&r.values);
-            for m in &r.messages {
-                if !entry.messages.contains(m) {
-                    entry.messages.push(m.clone());
+            entry.timestamps_ms.extend(r.timestamps_ms);
+            entry.values.extend(r.values);
+            for m in r.messages {
+                if !entry.messages.contains(&m) {
+                    entry.messages.push(m);
                 }
             }
             // A series continued on a later page (PartialData, then NextToken) ends with the
             // status of its last part, as Grafana reads it.
             if r.status.is_some() {
-                entry.status = r.status.clone();
+                entry.status = r.status;
             }
         }
     }
@@ -140,7 +138,7 @@ fn result_problem(s: &SeriesResult) -> Option<String> {
 
 /// Frame meta shared by a query's frames: Grafana's type hint, the period and id, the
 /// executed expression and the notices.
-fn frame_meta(q: &PlannedQuery, call_notices: &[String], mine: &[&SeriesResult]) -> Value {
+fn frame_meta(q: &PlannedQuery, call_notices: &[String], mine: &[SeriesResult]) -> Value {
     let mut notices: Vec<String> = call_notices.to_vec();
     for s in mine {
         if s.status == Some(ResultStatus::PartialData) {
@@ -236,39 +234,30 @@ fn value_config(display: &str, link: Option<&str>) -> Value {
 }
 
 /// One series as a frame: its labels, its display name (a static user label as written), the
-/// console link.
-fn series_frame(
-    q: &PlannedQuery,
-    s: &SeriesResult,
-    meta: Value,
-    link: Option<&str>,
-) -> SeriesFrame {
+/// console link. The series' vectors become the frame's, converted in place.
+fn series_frame(q: &PlannedQuery, s: SeriesResult, meta: Value, link: Option<&str>) -> SeriesFrame {
     let (name, frame_labels) = series_labels(q, &s.label);
     let display = q.display.clone().unwrap_or(name);
+    let (mut times, mut values) = (s.timestamps_ms, s.values);
     // A malformed answer with more timestamps than values (or the reverse) keeps the pairs.
-    let n = s.timestamps_ms.len().min(s.values.len());
-    let (stamps, vals) = (&s.timestamps_ms[..n], &s.values[..n]);
+    let n = times.len().min(values.len());
+    times.truncate(n);
+    values.truncate(n);
     // Grafana wants ascending time, which ScanBy=TimestampAscending gives; sorting only when
     // needed keeps merged pages in order should a series arrive otherwise.
-    let (times_ns, values): (Vec<i64>, Vec<Option<f64>>) = if stamps.is_sorted() {
-        (
-            stamps.iter().map(|t| t.saturating_mul(1_000_000)).collect(),
-            vals.iter().map(|v| Some(*v)).collect(),
-        )
-    } else {
-        let mut points: Vec<(i64, f64)> =
-            stamps.iter().copied().zip(vals.iter().copied()).collect();
+    if !times.is_sorted() {
+        let mut points: Vec<(i64, f64)> = times.into_iter().zip(values).collect();
         points.sort_by_key(|p| p.0);
-        points
-            .into_iter()
-            .map(|(t, v)| (t.saturating_mul(1_000_000), Some(v)))
-            .unzip()
-    };
+        (times, values) = points.into_iter().unzip();
+    }
+    for t in &mut times {
+        *t = t.saturating_mul(1_000_000);
+    }
     SeriesFrame {
         name: display.clone(),
         ref_id: q.ref_id.clone(),
         meta: Some(meta),
-        times_ns,
+        times_ns: times,
         values,
         labels: frame_labels,
         value_config: Some(value_config(&display, link)),
@@ -333,11 +322,11 @@ fn empty_per_value(
 
 /// A query whose every result AWS refused or could not compute, with no data at all: its
 /// error, as Grafana answers it (with data, the problem is a notice on the frames instead).
-fn failure(q: &PlannedQuery, mine: &[&SeriesResult]) -> Option<Failure> {
+fn failure(q: &PlannedQuery, mine: &[SeriesResult]) -> Option<Failure> {
     if mine.iter().any(|s| !s.values.is_empty()) {
         return None;
     }
-    let problems: Vec<String> = mine.iter().filter_map(|s| result_problem(s)).collect();
+    let problems: Vec<String> = mine.iter().filter_map(result_problem).collect();
     if problems.is_empty() {
         return None;
     }
@@ -365,13 +354,13 @@ fn failure(q: &PlannedQuery, mine: &[&SeriesResult]) -> Option<Failure> {
 fn answer(
     batch: &Batch,
     q: &PlannedQuery,
-    mine: &[&SeriesResult],
+    mine: Vec<SeriesResult>,
     call_notices: &[String],
 ) -> Answer {
-    if let Some(f) = failure(q, mine) {
+    if let Some(f) = failure(q, &mine) {
         return Err(f);
     }
-    let meta = frame_meta(q, call_notices, mine);
+    let meta = frame_meta(q, call_notices, &mine);
     let frames: Vec<SeriesFrame> = if mine.is_empty() {
         // No data is an empty frame, so the panel says "No data" rather than an error.
         vec![SeriesFrame {
@@ -382,16 +371,16 @@ fn answer(
         }]
     } else {
         let link = console_link(batch, q);
-        mine.iter()
+        mine.into_iter()
             .flat_map(|s| {
-                empty_per_value(q, s, &meta, link.as_deref())
+                empty_per_value(q, &s, &meta, link.as_deref())
                     .unwrap_or_else(|| vec![series_frame(q, s, meta.clone(), link.as_deref())])
             })
             .collect()
     };
     frames
-        .iter()
-        .map(SeriesFrame::to_arrow)
+        .into_iter()
+        .map(SeriesFrame::into_arrow)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| {
             Failure::plugin(format!(
@@ -402,17 +391,15 @@ fn answer(
 }
 
 /// Builds the answer of every query of a batch that returns data, from the batch's pages.
-pub fn assemble(batch: &Batch, pages: &[Page]) -> Vec<(String, Answer)> {
+/// Each query takes its series (ids are unique within a GetMetricData request).
+pub fn assemble(batch: &Batch, pages: Vec<Page>) -> Vec<(String, Answer)> {
     let (series, call_notices) = merge(pages);
-    let mut by_id: HashMap<&str, Vec<&SeriesResult>> = HashMap::new();
-    for s in &series {
-        by_id.entry(&s.id).or_default().push(s);
+    let mut by_id: HashMap<String, Vec<SeriesResult>> = HashMap::new();
+    for s in series {
+        by_id.entry(s.id.clone()).or_default().push(s);
     }
     by_ref_id(batch.queries.iter().filter(|q| q.return_data).map(|q| {
-        let mine = by_id
-            .get(q.id.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let mine = by_id.remove(&q.id).unwrap_or_default();
         (q.ref_id.clone(), answer(batch, q, mine, &call_notices))
     }))
 }
@@ -495,7 +482,7 @@ mod tests {
                 )],
             },
         ];
-        let out = assemble(&b, &pages);
+        let out = assemble(&b, pages);
         assert_eq!(out.len(), 1);
         let f = frames(&out[0].1);
         assert_eq!(f.len(), 2);
@@ -503,7 +490,7 @@ mod tests {
             f[0].times_ns,
             vec![1_000_000_000, 2_000_000_000, 3_000_000_000]
         );
-        assert_eq!(f[0].values, vec![Some(1.0), Some(2.0), Some(3.0)]);
+        assert_eq!(f[0].values, vec![1.0, 2.0, 3.0]);
         assert_eq!(f[0].labels["InstanceId"], "i-1");
         assert_eq!(f[0].labels["Series"], "label1");
         let config = f[0].value_config.as_ref().unwrap();
@@ -532,7 +519,7 @@ mod tests {
             "{notices:?}"
         );
         assert_eq!(f[1].labels["InstanceId"], "i-2");
-        assert_eq!(f[1].values, vec![Some(5.0)]);
+        assert_eq!(f[1].values, vec![5.0]);
     }
 
     #[test]
@@ -548,7 +535,7 @@ mod tests {
         arith.messages = vec![message("ArithmeticError", "division by zero")];
         let out: BTreeMap<String, Answer> = assemble(
             &b,
-            &[Page {
+            vec![Page {
                 messages: vec![],
                 results: vec![
                     forbidden,
@@ -577,7 +564,7 @@ mod tests {
         };
         assert!(notices("B").is_empty());
         let c = frames(&out["C"]);
-        assert_eq!(c[0].values, vec![Some(2.0)]);
+        assert_eq!(c[0].values, vec![2.0]);
         assert_eq!(
             notices("C"),
             vec![
@@ -595,7 +582,7 @@ mod tests {
                 r#"{"namespace":"N","metricName":"M","hide":true,"type":"timeSeriesQuery"}"#,
             ),
         ]);
-        let out = assemble(&b, &[Page::default()]);
+        let out = assemble(&b, vec![Page::default()]);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].0, "A");
         let f = frames(&out[0].1);
@@ -631,7 +618,7 @@ mod tests {
             |id: &str, label: &str| series(id, label, ResultStatus::Complete, &[60_000], &[1.0]);
         let out: BTreeMap<String, Answer> = assemble(
             &b,
-            &[Page {
+            vec![Page {
                 messages: vec![],
                 results: vec![
                     series("a", "CPUUtilization"),
@@ -694,7 +681,7 @@ mod tests {
         assert_eq!(stats, vec!["Average", "Maximum"]);
         let out = assemble(
             &b,
-            &[Page {
+            vec![Page {
                 messages: vec![],
                 results: vec![
                     series(
@@ -722,7 +709,7 @@ mod tests {
         );
         assert_eq!(
             (f[0].values.clone(), f[1].values.clone()),
-            (vec![Some(1.0)], vec![Some(2.0)])
+            (vec![1.0], vec![2.0])
         );
     }
 
@@ -739,7 +726,7 @@ mod tests {
         let f = frames(
             &assemble(
                 &b,
-                &[Page {
+                vec![Page {
                     messages: vec![],
                     results: vec![s],
                 }],
@@ -750,6 +737,6 @@ mod tests {
             f[0].times_ns,
             vec![1_000_000_000, 2_000_000_000, 3_000_000_000]
         );
-        assert_eq!(f[0].values, vec![Some(1.0), Some(2.0), Some(3.0)]);
+        assert_eq!(f[0].values, vec![1.0, 2.0, 3.0]);
     }
 }

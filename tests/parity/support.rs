@@ -117,8 +117,8 @@ pub fn output(messages: Vec<MessageData>, results: Vec<MetricDataResult>) -> Get
 
 /// Each query's answer to a batch's outputs.
 pub fn answers(b: &Batch, outputs: &[GetMetricDataOutput]) -> HashMap<String, Answer> {
-    let pages: Vec<_> = outputs.iter().map(to_page).collect();
-    assemble(b, &pages).into_iter().collect()
+    let pages: Vec<_> = outputs.iter().cloned().map(to_page).collect();
+    assemble(b, pages).into_iter().collect()
 }
 
 /// The frames of an answer, decoded with arrow-rs's reader.
