@@ -16,6 +16,7 @@ const MAGIC_COOKIE: &str = "grafana_plugin_type";
 const WORKER_STACK: usize = 8 << 20;
 
 fn main() -> std::process::ExitCode {
+    stratus::memory::keep_freed_memory_for_reuse();
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_stack_size(WORKER_STACK)
