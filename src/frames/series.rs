@@ -126,13 +126,9 @@ impl SeriesFrame {
                 .downcast_ref::<Float64Array>()
                 .ok_or_else(bad)?;
             frame.times_ns.extend(times.values().iter());
-            frame.values.extend((0..values.len()).map(|i| {
-                if values.is_null(i) {
-                    f64::NAN
-                } else {
-                    values.value(i)
-                }
-            }));
+            frame
+                .values
+                .extend(values.iter().map(|v| v.unwrap_or(f64::NAN)));
         }
         Ok(frame)
     }

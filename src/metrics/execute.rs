@@ -128,16 +128,15 @@ async fn fetch(session: &AwsSession, batch: &Batch) -> Result<Vec<Page>, Failure
             .clone()
             .set_next_token(token.take())
             .send_with(&client);
-        let out = metered("monitoring", "GetMetricData", |f| f.call_outcome(), async {
+        let mut out = metered("monitoring", "GetMetricData", |f| f.call_outcome(), async {
             call.await.map_err(|e| describe_cloudwatch(&e))
         })
         .await
         .map_err(|f| f.report("CloudWatch GetMetricData", &session.settings))?;
-        let next = out.next_token.clone().filter(|t| !t.is_empty());
+        token = out.next_token.take().filter(|t| !t.is_empty());
         pages.push(to_page(out));
-        match next {
-            Some(t) => token = Some(t),
-            None => break,
+        if token.is_none() {
+            break;
         }
     }
     Ok(pages)
